@@ -139,7 +139,8 @@ final class EncoderConfigInference {
     for (String input : node.inputs()) {
       Optional<HostTensor> c = graph.constant(input);
       if (c.isPresent() && c.get().numel() == 1 && c.get().dtype().isFloatingPoint()) {
-        return c.get().toFloats()[0];
+        // The shortest decimal of the float32 value: 1e-12, not 9.99999996e-13, as the original config said.
+        return Double.parseDouble(Float.toString(c.get().toFloats()[0]));
       }
     }
     throw new WeightsFormatException(file, "node " + node.name() + " has no scalar floating-point constant input");
