@@ -529,14 +529,4 @@ public final class M3Model implements AutoCloseable {
       lock.writeLock().unlock();
     }
   }
-
-  static HostTensor f32(float[] v, long... shape) {
-    return new HostTensor(DType.F32, shape, ByteBuffer.wrap(floatBytes(v)).order(ByteOrder.LITTLE_ENDIAN));
-  }
-
-  private static byte[] floatBytes(float[] v) {
-    ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    b.asFloatBuffer().put(v);
-    return b.array();
-  }
 }

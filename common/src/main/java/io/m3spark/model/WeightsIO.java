@@ -1,6 +1,7 @@
 package io.m3spark.model;
 
 import io.m3spark.weights.HostTensor;
+import io.m3spark.weights.TorchPickleReader;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -14,10 +15,8 @@ import java.util.Map;
 final class WeightsIO {
   private WeightsIO() {}
 
-  @SuppressWarnings("unchecked")
   static Map<String, HostTensor> readTorch(Path file) throws IOException {
-    return (Map<String, HostTensor>) call("io.m3spark.weights.TorchPickleReader", "read",
-        new Class<?>[] {Path.class}, file);
+    return TorchPickleReader.read(file);
   }
 
   static void writeTorch(Path file, Map<String, HostTensor> tensors) throws IOException {
