@@ -1,6 +1,7 @@
 package io.m3spark.model;
 
 import io.m3spark.weights.HostTensor;
+import io.m3spark.weights.SafetensorsWriter;
 import io.m3spark.weights.TorchPickleReader;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -25,8 +26,7 @@ final class WeightsIO {
 
   static void writeSafetensors(Path file, Map<String, HostTensor> tensors, Map<String, String> metadata)
       throws IOException {
-    call("io.m3spark.weights.SafetensorsWriter", "write", new Class<?>[] {Path.class, Map.class, Map.class}, file,
-        tensors, metadata);
+    SafetensorsWriter.write(file, tensors, metadata);
   }
 
   private static Object call(String cls, String method, Class<?>[] types, Object... args) throws IOException {
