@@ -49,6 +49,34 @@ class LoadingTest {
   }
 
   @Test
+  void shardedSafetensorsGiveIdenticalOutputs() throws Exception {
+    Path dir = Fixture.copy(tmp, "model.safetensors", "pytorch_model.bin");
+    io.m3spark.weights.SafetensorsFile whole = io.m3spark.weights.SafetensorsFile.open(
+        Fixture.folder().resolve("model.safetensors"));
+    java.util.Map<String, io.m3spark.weights.HostTensor> first = new java.util.LinkedHashMap<>();
+    java.util.Map<String, io.m3spark.weights.HostTensor> second = new java.util.LinkedHashMap<>();
+    com.fasterxml.jackson.databind.node.ObjectNode index = new com.fasterxml.jackson.databind.ObjectMapper()
+        .createObjectNode();
+    com.fasterxml.jackson.databind.node.ObjectNode map = index.putObject("weight_map");
+    for (String n : whole.names()) {
+      boolean a = n.startsWith("embeddings") || n.contains("layer.0.");
+      (a ? first : second).put("roberta." + n, whole.get(n));
+      map.put("roberta." + n, a ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors");
+    }
+    io.m3spark.weights.SafetensorsWriter.write(dir.resolve("model-00001-of-00002.safetensors"), first,
+        java.util.Map.of("format", "pt"));
+    io.m3spark.weights.SafetensorsWriter.write(dir.resolve("model-00002-of-00002.safetensors"), second,
+        java.util.Map.of("format", "pt"));
+    Files.writeString(dir.resolve("model.safetensors.index.json"), index.toString());
+    try (M3Model st = M3Model.load(Fixture.folder(), LoadOptions.defaults());
+        M3Model sharded = M3Model.load(dir, LoadOptions.defaults())) {
+      assertEquals(st.fingerprint(), sharded.fingerprint());
+      assertArrayEquals(st.encode(fixtureTexts(), EncodeOptions.defaults()).get(4).dense(),
+          sharded.encode(fixtureTexts(), EncodeOptions.defaults()).get(4).dense());
+    }
+  }
+
+  @Test
   void missingHeadsNameTheFiles() throws Exception {
     Path noHeads = Fixture.copy(tmp, "colbert_linear.pt", "sparse_linear.pt");
     IOException e = assertThrows(IOException.class, () -> M3Model.load(noHeads, LoadOptions.defaults()));
