@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,7 +102,7 @@ final class BertWeightMapping {
     String nodeName = node.name();
     if (!node.opType().equals("MatMul") || node.inputs().indexOf(onnxName) != 1
         || !nodeName.startsWith("/") || !nodeName.endsWith("/MatMul") || t.shape().length != 2) {
-      throw new WeightsFormatException(file, "anonymous weight " + onnxName + " " + java.util.Arrays.toString(t.shape())
+      throw new WeightsFormatException(file, "anonymous weight " + onnxName + " " + Arrays.toString(t.shape())
           + " feeds node '" + nodeName + "' (" + node.opType() + "), not the right-hand side of a module's "
           + "'/<module path>/MatMul' node, so it cannot be given a Hugging Face name");
     }

@@ -1,6 +1,8 @@
 package io.m3spark.weights.onnx;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +17,7 @@ import java.util.Map;
 public record ImportResult(Path folder, EncoderConfig config, Map<String, String> onnxToHf,
     List<String> skippedConstants) {
   public ImportResult {
-    onnxToHf = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(onnxToHf));
+    onnxToHf = Collections.unmodifiableMap(new LinkedHashMap<>(onnxToHf));
     skippedConstants = List.copyOf(skippedConstants);
   }
 }

@@ -1,7 +1,6 @@
 package io.m3spark.weights.onnx;
 
 import io.m3spark.weights.HostTensor;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,17 +10,6 @@ import java.util.Optional;
  * in file order) and its nodes.
  */
 public record OnnxGraph(Map<String, HostTensor> initializers, List<OnnxNode> nodes) {
-
-  /** The nodes that take {@code valueName} as one of their inputs. */
-  public List<OnnxNode> consumersOf(String valueName) {
-    List<OnnxNode> out = new ArrayList<>();
-    for (OnnxNode n : nodes) {
-      if (n.inputs().contains(valueName)) {
-        out.add(n);
-      }
-    }
-    return out;
-  }
 
   /** The node with this name, if any. */
   public Optional<OnnxNode> node(String name) {

@@ -5,13 +5,13 @@ import com.google.protobuf.WireFormat;
 import io.m3spark.weights.DType;
 import io.m3spark.weights.HostTensor;
 import io.m3spark.weights.WeightsFormatException;
-import java.io.BufferedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,8 +21,8 @@ import java.util.Map;
 
 /**
  * Reads the main graph of an ONNX model file by walking the protobuf wire format with the field numbers of
- * {@code onnx.proto} — no generated classes. The file is streamed: each tensor's bytes are read once, straight into
- * the buffer that the resulting {@link HostTensor} keeps.
+ * {@code onnx.proto} — no generated classes. The file is read once, front to back, from a memory mapping; tensor data
+ * stays in the mapping (see {@link #read}).
  */
 public final class OnnxModelReader {
   // ModelProto
@@ -56,19 +56,28 @@ public final class OnnxModelReader {
   private static final int DATA_LOCATION_EXTERNAL = 1;
 
   private final Path file;
+  private final ByteBuffer mapped;
   private final CodedInputStream in;
 
-  private OnnxModelReader(Path file, InputStream stream) {
+  private OnnxModelReader(Path file, ByteBuffer mapped) {
     this.file = file;
-    this.in = CodedInputStream.newInstance(stream);
+    this.mapped = mapped;
+    this.in = CodedInputStream.newInstance(mapped);
     in.setSizeLimit(Integer.MAX_VALUE); // protobuf's own 2 GiB message limit; the default 64 MiB is too small
   }
 
-  /** Reads the initializers and nodes of the model's main graph. */
+  /**
+   * Reads the initializers and nodes of the model's main graph. The file is memory-mapped and each tensor's data is
+   * a view of the mapping: nothing is copied onto the heap until a tensor is converted.
+   */
   public static OnnxGraph read(Path file) throws IOException {
-    try (InputStream stream = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      return new OnnxModelReader(file, stream).readModel();
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      if (ch.size() > Integer.MAX_VALUE) {
+        throw new WeightsFormatException(file, "over 2 GiB: a protobuf message cannot be, so this is not a "
+            + "self-contained ONNX model (large models keep their weights in external data, which is not supported)");
+      }
+      return new OnnxModelReader(file, ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size())).readModel();
+    } catch (InvalidProtocolBufferException e) {
       throw new WeightsFormatException(file, "not a readable ONNX model: " + e.getMessage(), e);
     }
   }
@@ -194,7 +203,7 @@ public final class OnnxModelReader {
     List<Long> dims = new ArrayList<>();
     int onnxType = 0;
     String name = "";
-    byte[] raw = null;
+    ByteBuffer raw = null;
     boolean external = false;
     TypedValues typed = new TypedValues();
     int tag;
@@ -205,7 +214,7 @@ public final class OnnxModelReader {
         case TENSOR_DIMS -> readRepeatedVarint(packed, dims);
         case TENSOR_DATA_TYPE -> onnxType = in.readInt32();
         case TENSOR_NAME -> name = in.readStringRequireUtf8();
-        case TENSOR_RAW_DATA -> raw = in.readByteArray();
+        case TENSOR_RAW_DATA -> raw = rawDataView();
         case TENSOR_FLOAT_DATA -> typed.readFloats(packed);
         case TENSOR_INT32_DATA -> typed.readInt32s(packed);
         case TENSOR_INT64_DATA -> typed.readInt64s(packed);
@@ -235,13 +244,25 @@ public final class OnnxModelReader {
           + OnnxDataType.name(onnxType) + "), which the importer does not read");
     }
     long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
-    ByteBuffer data = raw != null ? ByteBuffer.wrap(raw) : typed.toBytes(dtype);
+    ByteBuffer data = raw != null ? raw : typed.toBytes(dtype);
     long expected = HostTensor.numel(shape) * dtype.byteSize();
     if (data.remaining() != expected) {
       throw new WeightsFormatException(file, what + " of shape " + Arrays.toString(shape) + " and type " + dtype
           + " holds " + data.remaining() + " bytes instead of " + expected);
     }
     return new NamedTensor(name, new HostTensor(dtype, shape, data));
+  }
+
+  /** A length-delimited field's bytes as a view of the mapped file, skipped over in the stream. */
+  private ByteBuffer rawDataView() throws IOException {
+    int length = in.readRawVarint32();
+    int start = in.getTotalBytesRead();
+    if (length < 0 || start + (long) length > mapped.capacity()) {
+      throw new WeightsFormatException(file, "truncated: a tensor's raw_data runs past the end of the file");
+    }
+    ByteBuffer view = mapped.slice(start, length);
+    in.skipRawBytes(length);
+    return view;
   }
 
   private void readRepeatedVarint(boolean packed, List<Long> out) throws IOException {

@@ -33,6 +33,33 @@ final class OnnxProtoBuilder {
     return this;
   }
 
+  /** A float32 scalar initializer stored in TensorProto.float_data (packed) rather than raw_data. */
+  OnnxProtoBuilder scalarFloatData(String name, float value) {
+    initializers.add(message(out -> {
+      out.writeInt32(2, 1);
+      out.writeString(8, name);
+      out.writeTag(4, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      out.writeUInt32NoTag(4);
+      out.writeFloatNoTag(value);
+    }));
+    return this;
+  }
+
+  /** A Constant node whose {@code value_float} attribute is {@code value}, output {@code name + "_output_0"}. */
+  OnnxProtoBuilder constantFloat(String name, float value) {
+    nodes.add(message(out -> {
+      out.writeString(2, name + "_output_0");
+      out.writeString(3, name);
+      out.writeString(4, "Constant");
+      out.writeByteArray(5, message(a -> {
+        a.writeString(1, "value_float");
+        a.writeFloat(2, value);
+        a.writeInt32(20, 1);
+      }));
+    }));
+    return this;
+  }
+
   /** A float32 initializer whose data lives in an external file. */
   OnnxProtoBuilder external(String name, long... dims) {
     initializers.add(tensor(name, 1, dims, null, true));
