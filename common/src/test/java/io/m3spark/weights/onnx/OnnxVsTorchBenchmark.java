@@ -43,17 +43,16 @@ final class OnnxVsTorchBenchmark {
       batch.add(TokenizedText.of(row));
     }
     M3Model.setNumThreads(threads);
-    try (M3Model model = M3Model.load(out, LoadOptions.builder().initNewHeads(true).build())) {
-      EncodeOptions dense = EncodeOptions.builder().maxLength(TOKENS).returnDense(true).build();
-      report("pytorch-engine (ours)", threads, () -> model.embed(batch, dense));
-    }
-
     Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
         .optModelPath(BgeSmallOnnx.onnx()).optEngine("OnnxRuntime")
         .optOption("intraOpNumThreads", String.valueOf(threads)).optOption("interOpNumThreads", "1").build();
-    try (ZooModel<NDList, NDList> m = criteria.loadModel(); Predictor<NDList, NDList> p = m.newPredictor()) {
-      long[][] longIds = Arrays.stream(ids).map(r -> Arrays.stream(r).asLongStream().toArray()).toArray(long[][]::new);
-      report("onnxruntime", threads, () -> {
+    long[][] longIds = Arrays.stream(ids).map(r -> Arrays.stream(r).asLongStream().toArray()).toArray(long[][]::new);
+    EncodeOptions dense = EncodeOptions.builder().maxLength(TOKENS).returnDense(true).build();
+    try (M3Model model = M3Model.load(out, LoadOptions.builder().initNewHeads(true).build());
+        ZooModel<NDList, NDList> m = criteria.loadModel();
+        Predictor<NDList, NDList> p = m.newPredictor()) {
+      Step ours = () -> model.embed(batch, dense);
+      Step ort = () -> {
         try (NDManager mgr = m.getNDManager().newSubManager()) {
           NDArray in = mgr.create(longIds);
           in.setName("input_ids");
@@ -63,7 +62,20 @@ final class OnnxVsTorchBenchmark {
           types.setName("token_type_ids");
           p.predict(new NDList(in, mask, types)).get(0).toFloatArray();
         }
-      });
+      };
+      // Alternate the two so that both see the same machine load (these machines are shared and noisy).
+      for (int i = 0; i < WARMUP; i++) {
+        ours.run();
+        ort.run();
+      }
+      double[] oursSeconds = new double[RUNS];
+      double[] ortSeconds = new double[RUNS];
+      for (int i = 0; i < RUNS; i++) {
+        oursSeconds[i] = time(ours);
+        ortSeconds[i] = time(ort);
+      }
+      report("pytorch-engine (ours)", threads, oursSeconds);
+      report("onnxruntime", threads, ortSeconds);
     }
   }
 
@@ -84,18 +96,15 @@ final class OnnxVsTorchBenchmark {
     void run() throws Exception;
   }
 
-  private static void report(String what, int threads, Step step) throws Exception {
-    for (int i = 0; i < WARMUP; i++) {
-      step.run();
-    }
-    double[] seconds = new double[RUNS];
-    for (int i = 0; i < RUNS; i++) {
-      long t = System.nanoTime();
-      step.run();
-      seconds[i] = (System.nanoTime() - t) / 1e9;
-    }
+  private static double time(Step step) throws Exception {
+    long t = System.nanoTime();
+    step.run();
+    return (System.nanoTime() - t) / 1e9;
+  }
+
+  private static void report(String what, int threads, double[] seconds) {
     Arrays.sort(seconds);
-    double median = seconds[RUNS / 2];
+    double median = seconds[seconds.length / 2];
     System.out.printf("%s, %d threads: median %.1f ms per batch of %d×%d = %.1f texts/s (min %.1f ms)%n",
         what, threads, median * 1e3, BATCH, TOKENS, BATCH / median, seconds[0] * 1e3);
   }
