@@ -1,0 +1,12 @@
+package io.m3spark.cli;
+
+import java.util.List;
+
+/** Every subcommand of {@code m3spark}, in the order {@code --help} lists them. */
+public final class Commands {
+  private Commands() {}
+
+  public static List<Command<?>> all() {
+    return List.of();
+  }
+}
