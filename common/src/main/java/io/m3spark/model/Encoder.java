@@ -1,0 +1,188 @@
+package io.m3spark.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The XLM-RoBERTa / BERT encoder (embeddings + transformer layers, post-LayerNorm, as Hugging Face's
+ * {@code XLMRobertaModel}/{@code BertModel} without pooler) as a <em>functional</em> forward pass over a map of named
+ * parameters (Hugging Face names without the {@code roberta.}/{@code bert.} prefix). Holding no state, it is safe to
+ * call from several threads; training can pass parameters that carry gradients, and {@link #layer} can be recomputed
+ * per layer for activation checkpointing.
+ *
+ * <p>Memory: every result is attached to the manager of the input ids / hidden states (never to the parameters'
+ * manager), so closing the caller's sub-manager frees the whole batch.
+ */
+public final class Encoder {
+  private final ModelConfig config;
+  private final float hiddenDropout;
+  private final float attentionDropout;
+
+  public Encoder(ModelConfig config, float hiddenDropout, float attentionDropout) {
+    this.config = config;
+    this.hiddenDropout = hiddenDropout;
+    this.attentionDropout = attentionDropout;
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public float hiddenDropout() {
+    return hiddenDropout;
+  }
+
+  public float attentionDropout() {
+    return attentionDropout;
+  }
+
+  /** Every parameter the forward pass needs, with its shape, in Hugging Face's order. */
+  public static Map<String, long[]> expectedShapes(ModelConfig c) {
+    long h = c.hiddenSize();
+    long f = c.intermediateSize();
+    Map<String, long[]> m = new LinkedHashMap<>();
+    m.put("embeddings.word_embeddings.weight", new long[] {c.vocabSize(), h});
+    m.put("embeddings.position_embeddings.weight", new long[] {c.maxPositionEmbeddings(), h});
+    m.put("embeddings.token_type_embeddings.weight", new long[] {c.typeVocabSize(), h});
+    m.put("embeddings.LayerNorm.weight", new long[] {h});
+    m.put("embeddings.LayerNorm.bias", new long[] {h});
+    for (int i = 0; i < c.numHiddenLayers(); i++) {
+      String p = "encoder.layer." + i + ".";
+      for (String qkv : new String[] {"query", "key", "value"}) {
+        m.put(p + "attention.self." + qkv + ".weight", new long[] {h, h});
+        m.put(p + "attention.self." + qkv + ".bias", new long[] {h});
+      }
+      m.put(p + "attention.output.dense.weight", new long[] {h, h});
+      m.put(p + "attention.output.dense.bias", new long[] {h});
+      m.put(p + "attention.output.LayerNorm.weight", new long[] {h});
+      m.put(p + "attention.output.LayerNorm.bias", new long[] {h});
+      m.put(p + "intermediate.dense.weight", new long[] {f, h});
+      m.put(p + "intermediate.dense.bias", new long[] {f});
+      m.put(p + "output.dense.weight", new long[] {h, f});
+      m.put(p + "output.dense.bias", new long[] {h});
+      m.put(p + "output.LayerNorm.weight", new long[] {h});
+      m.put(p + "output.LayerNorm.bias", new long[] {h});
+    }
+    return m;
+  }
+
+  /**
+   * Last hidden state B×L×H.
+   *
+   * @param ids int64 B×L token ids (right-padded)
+   * @param mask B×L attention mask (1 = real token), any numeric type
+   */
+  public NDArray forward(Map<String, NDArray> p, NDArray ids, NDArray mask, boolean training) {
+    NDArray x = embeddings(p, ids, training);
+    NDArray bias = attentionBias(mask, x.getDataType());
+    for (int i = 0; i < config.numHiddenLayers(); i++) {
+      x = layer(p, i, x, bias, training);
+    }
+    return x;
+  }
+
+  /** Position ids: XLM-R {@code cumsum(ids != pad) * (ids != pad) + pad}; BERT 0..L−1. */
+  public NDArray positionIds(NDArray ids) {
+    NDManager m = ids.getManager();
+    if (config.family() == ModelConfig.Family.BERT) {
+      long len = ids.getShape().get(1);
+      return m.arange(0, (int) len, 1, DataType.INT64).reshape(1, len).broadcast(ids.getShape());
+    }
+    long pad = config.padTokenId();
+    NDArray notPad = ids.neq(pad).toType(DataType.INT64, false);
+    return notPad.cumSum(1).mul(notPad).add(pad);
+  }
+
+  /** word + position + token-type(0) embeddings, LayerNorm, dropout. */
+  public NDArray embeddings(Map<String, NDArray> p, NDArray ids, boolean training) {
+    long len = ids.getShape().get(1);
+    if (config.family() == ModelConfig.Family.XLM_ROBERTA ? len > config.maxInputLength() : len > config.maxPositionEmbeddings()) {
+      throw new IllegalArgumentException("input of " + len + " tokens is longer than the model's position table allows ("
+          + config.maxInputLength() + ")");
+    }
+    NDArray words = ai.djl.nn.core.Embedding.embedding(ids, p.get("embeddings.word_embeddings.weight"), null).get(0);
+    NDArray pos = ai.djl.nn.core.Embedding.embedding(positionIds(ids), p.get("embeddings.position_embeddings.weight"), null)
+        .get(0);
+    NDArray typeIds = ids.getManager().zeros(ids.getShape(), DataType.INT64);
+    NDArray types = ai.djl.nn.core.Embedding.embedding(typeIds, p.get("embeddings.token_type_embeddings.weight"), null)
+        .get(0);
+    NDArray x = words.add(pos).add(types);
+    x = layerNorm(x, p, "embeddings.LayerNorm");
+    return dropout(x, hiddenDropout, training);
+  }
+
+  /** Additive attention bias B×1×1×L: 0 at real keys, the dtype's most negative value at padded keys. */
+  public NDArray attentionBias(NDArray mask, DataType dtype) {
+    Shape s = mask.getShape();
+    float min = dtype == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
+    return mask.toType(dtype, false).neg().add(1f).mul(min).reshape(s.get(0), 1, 1, s.get(1));
+  }
+
+  /** One transformer layer (self-attention + FFN, each with residual and post-LayerNorm). */
+  public NDArray layer(Map<String, NDArray> p, int i, NDArray x, NDArray attentionBias, boolean training) {
+    String pre = "encoder.layer." + i + ".";
+    long b = x.getShape().get(0);
+    long len = x.getShape().get(1);
+    int heads = config.numAttentionHeads();
+    long hd = config.hiddenSize() / heads;
+
+    NDArray q = heads(linear(x, p, pre + "attention.self.query"), b, len, heads, hd);
+    NDArray k = heads(linear(x, p, pre + "attention.self.key"), b, len, heads, hd);
+    NDArray v = heads(linear(x, p, pre + "attention.self.value"), b, len, heads, hd);
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(hd)).add(attentionBias);
+    NDArray probs = dropout(scores.softmax(-1), attentionDropout, training);
+    NDArray ctx = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, len, config.hiddenSize());
+
+    NDArray attnOut = dropout(linear(ctx, p, pre + "attention.output.dense"), hiddenDropout, training);
+    NDArray h1 = layerNorm(attnOut.add(x), p, pre + "attention.output.LayerNorm");
+
+    NDArray inter = activation(linear(h1, p, pre + "intermediate.dense"));
+    NDArray out = dropout(linear(inter, p, pre + "output.dense"), hiddenDropout, training);
+    return layerNorm(out.add(h1), p, pre + "output.LayerNorm");
+  }
+
+  private static NDArray heads(NDArray t, long b, long len, int heads, long hd) {
+    return t.reshape(b, len, heads, hd).transpose(0, 2, 1, 3);
+  }
+
+  private NDArray activation(NDArray x) {
+    return switch (config.activation()) {
+      case GELU_ERF -> Activation.gelu(x);
+      case RELU -> Activation.relu(x);
+      case GELU_TANH -> {
+        // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
+        NDArray inner = x.pow(3).mul(0.044715f).add(x).mul((float) Math.sqrt(2.0 / Math.PI));
+        yield inner.tanh().add(1f).mul(x).mul(0.5f);
+      }
+    };
+  }
+
+  static NDArray linear(NDArray x, Map<String, NDArray> p, String name) {
+    return Linear.linear(x, param(p, name + ".weight"), param(p, name + ".bias")).get(0);
+  }
+
+  private NDArray layerNorm(NDArray x, Map<String, NDArray> p, String name) {
+    return LayerNorm.layerNorm(x, new Shape(config.hiddenSize()), param(p, name + ".weight"), param(p, name + ".bias"),
+        config.layerNormEps()).get(0);
+  }
+
+  private static NDArray dropout(NDArray x, float rate, boolean training) {
+    return training && rate > 0f ? Dropout.dropout(x, rate, true).get(0) : x;
+  }
+
+  static NDArray param(Map<String, NDArray> p, String name) {
+    NDArray a = p.get(name);
+    if (a == null) {
+      throw new IllegalArgumentException("no parameter named '" + name + "'");
+    }
+    return a;
+  }
+}

@@ -1,0 +1,81 @@
+package io.m3spark.model;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Set;
+
+/** Puts a fully written temporary folder in place of a model folder. */
+final class SaveFolders {
+  /** Files a saved model folder may hold; anything else in an existing target makes save refuse to replace it. */
+  private static final Set<String> MODEL_FILES = Set.of("config.json", "model.safetensors", "model.safetensors.index.json",
+      "pytorch_model.bin", "colbert_linear.pt", "sparse_linear.pt", "tokenizer.json", "tokenizer_config.json",
+      "special_tokens_map.json", "sentencepiece.bpe.model");
+
+  private SaveFolders() {}
+
+  static void replace(Path tmp, Path target) throws IOException {
+    if (!Files.exists(target)) {
+      move(tmp, target);
+      return;
+    }
+    if (!Files.isDirectory(target)) {
+      throw new IOException("cannot save the model to " + target + ": it exists and is not a folder");
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(target)) {
+      for (Path p : ds) {
+        if (!MODEL_FILES.contains(p.getFileName().toString()) || Files.isDirectory(p)) {
+          throw new IOException("cannot save the model to " + target + ": it already holds " + p.getFileName()
+              + ", which is not a model file; choose an empty or new folder");
+        }
+      }
+    }
+    Path old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
+    Files.delete(old);
+    move(target, old);
+    try {
+      move(tmp, target);
+    } catch (IOException e) {
+      move(old, target);
+      throw e;
+    }
+    deleteRecursively(old);
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to);
+    }
+  }
+
+  static void deleteRecursively(Path p) {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(p, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.delete(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+          Files.delete(dir);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException ignored) {
+      // best effort: a leftover hidden temp folder is harmless
+    }
+  }
+}

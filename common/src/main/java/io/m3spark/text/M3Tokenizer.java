@@ -1,0 +1,180 @@
+package io.m3spark.text;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The model's tokenizer: Hugging Face {@code tokenizer.json} run by DJL's Rust binding, with special tokens added and
+ * <em>no</em> truncation or padding inside DJL. Truncation is done here, Hugging Face style (keep the first
+ * {@code maxLength − 2} content tokens, then the closing special token); padding is {@link TokenBatch#pad}'s job, with
+ * the pad id named by {@code tokenizer_config.json} (DJL's default 0 would be {@code <s>} in XLM-R).
+ *
+ * <p>Thread-safe: the native tokenizer is immutable after loading.
+ */
+public final class M3Tokenizer implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HuggingFaceTokenizer tokenizer;
+  private final int clsId;
+  private final int sepId;
+  private final int padId;
+  private final int unkId;
+
+  private M3Tokenizer(HuggingFaceTokenizer tokenizer, int clsId, int sepId, int padId, int unkId) {
+    this.tokenizer = tokenizer;
+    this.clsId = clsId;
+    this.sepId = sepId;
+    this.padId = padId;
+    this.unkId = unkId;
+  }
+
+  /** Loads {@code tokenizer.json} and (when present) {@code tokenizer_config.json} from {@code modelFolder}. */
+  public static M3Tokenizer load(Path modelFolder) throws IOException {
+    Path tokFile = modelFolder.resolve("tokenizer.json");
+    if (!Files.isRegularFile(tokFile)) {
+      throw new IOException("no tokenizer.json in " + modelFolder
+          + " (the model folder must hold the Hugging Face fast-tokenizer file, as BAAI/bge-m3 ships it)");
+    }
+    JsonNode tokJson = JSON.readTree(tokFile.toFile());
+    Map<String, Integer> vocab = tokenIds(tokJson);
+    Path cfgFile = modelFolder.resolve("tokenizer_config.json");
+    JsonNode cfg = Files.isRegularFile(cfgFile) ? JSON.readTree(cfgFile.toFile()) : JSON.createObjectNode();
+
+    int cls = specialId(cfg, vocab, tokFile, "cls_token", "bos_token", "<s>", "[CLS]");
+    int sep = specialId(cfg, vocab, tokFile, "sep_token", "eos_token", "</s>", "[SEP]");
+    int pad = specialId(cfg, vocab, tokFile, "pad_token", null, "<pad>", "[PAD]");
+    int unk = specialId(cfg, vocab, tokFile, "unk_token", null, "<unk>", "[UNK]");
+
+    HuggingFaceTokenizer hf = HuggingFaceTokenizer.builder()
+        .optTokenizerPath(tokFile)
+        .optAddSpecialTokens(true)
+        .optTruncation(false)
+        .optPadding(false)
+        .build();
+    return new M3Tokenizer(hf, cls, sep, pad, unk);
+  }
+
+  /** Token ids with special tokens, truncated to {@code maxLength} the way Hugging Face truncates a single text. */
+  public TokenizedText encode(String text, int maxLength) {
+    if (maxLength < 2) {
+      throw new IllegalArgumentException("maxLength must be >= 2 (room for the special tokens), got " + maxLength);
+    }
+    long[] all = tokenizer.encode(text, true, false).getIds();
+    int[] ids;
+    if (all.length <= maxLength) {
+      ids = toInts(all, all.length);
+    } else {
+      ids = toInts(all, maxLength);
+      ids[maxLength - 1] = (int) all[all.length - 1];
+    }
+    return new TokenizedText(ids, all.length);
+  }
+
+  /** The text's pieces without the special tokens, untruncated. */
+  public List<String> pieces(String text) {
+    Encoding e = tokenizer.encode(text, true, false);
+    String[] tokens = e.getTokens();
+    long[] special = e.getSpecialTokenMask();
+    List<String> out = new ArrayList<>(tokens.length);
+    for (int i = 0; i < tokens.length; i++) {
+      boolean framing = special[i] != 0 && (i == 0 || i == tokens.length - 1);
+      if (!framing) {
+        out.add(tokens[i]);
+      }
+    }
+    return out;
+  }
+
+  /** The pieces of {@code encode(text, maxLength)}: at most {@code maxLength − 2}. */
+  public List<String> pieces(String text, int maxLength) {
+    List<String> all = pieces(text);
+    return all.size() <= maxLength - 2 ? all : new ArrayList<>(all.subList(0, maxLength - 2));
+  }
+
+  public int padId() {
+    return padId;
+  }
+
+  public int clsId() {
+    return clsId;
+  }
+
+  public int sepId() {
+    return sepId;
+  }
+
+  public int unkId() {
+    return unkId;
+  }
+
+  /** cls, eos/sep, pad, unk: the ids FlagEmbedding drops from sparse weights. */
+  public int[] specialIds() {
+    return new int[] {clsId, sepId, padId, unkId};
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+  }
+
+  private static int[] toInts(long[] ids, int n) {
+    int[] out = new int[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = Math.toIntExact(ids[i]);
+    }
+    return out;
+  }
+
+  /** Added tokens plus the model vocabulary (WordPiece/BPE map or Unigram list). */
+  private static Map<String, Integer> tokenIds(JsonNode tok) {
+    Map<String, Integer> ids = new HashMap<>();
+    JsonNode vocab = tok.path("model").path("vocab");
+    if (vocab.isObject()) {
+      vocab.fields().forEachRemaining(e -> ids.put(e.getKey(), e.getValue().asInt()));
+    } else if (vocab.isArray()) {
+      for (int i = 0; i < vocab.size(); i++) {
+        JsonNode entry = vocab.get(i);
+        ids.putIfAbsent(entry.isArray() ? entry.get(0).asText() : entry.asText(), i);
+      }
+    }
+    for (JsonNode added : tok.path("added_tokens")) {
+      ids.put(added.path("content").asText(), added.path("id").asInt());
+    }
+    return ids;
+  }
+
+  private static int specialId(JsonNode cfg, Map<String, Integer> vocab, Path tokFile, String key, String altKey,
+      String... fallbacks) throws IOException {
+    for (String k : altKey == null ? new String[] {key} : new String[] {key, altKey}) {
+      JsonNode n = cfg.get(k);
+      if (n != null && !n.isNull()) {
+        String content = n.isObject() ? n.path("content").asText() : n.asText();
+        Integer id = vocab.get(content);
+        if (id == null) {
+          throw new IOException("tokenizer_config.json names " + k + " = '" + content + "', which " + tokFile
+              + " does not define");
+        }
+        return id;
+      }
+    }
+    for (String f : fallbacks) {
+      Integer id = vocab.get(f);
+      if (id != null) {
+        return id;
+      }
+    }
+    throw new IOException("cannot find the " + key + " of " + tokFile + ": name it in tokenizer_config.json (tried "
+        + Arrays.toString(fallbacks) + ")");
+  }
+}
