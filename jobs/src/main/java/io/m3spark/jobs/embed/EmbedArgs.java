@@ -2,11 +2,13 @@ package io.m3spark.jobs.embed;
 
 import io.m3spark.cli.CommandArgs;
 import io.m3spark.cli.Flag;
+import io.m3spark.cli.UsageException;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Flags of {@code m3spark embed}; names and defaults follow FlagEmbedding's M3Embedder (behaviour spec §3.4). */
 public final class EmbedArgs extends CommandArgs {
+  private static final long serialVersionUID = 1L;
 
   @Flag(name = "model_name_or_path", help = "BGE-M3 model folder (config.json, weights, heads, tokenizer)", required = true)
   public String modelNameOrPath;
@@ -69,7 +71,7 @@ public final class EmbedArgs extends CommandArgs {
   public int numPartitions = 0;
 
   @Override
-  public void validate() {
+  public void validate() throws UsageException {
     require(kind.equals("query") || kind.equals("passage"), "--kind must be query or passage, got " + kind);
     require(outputFormat.equals("parquet") || outputFormat.equals("jsonl"),
         "--output_format must be parquet or jsonl, got " + outputFormat);
@@ -82,7 +84,11 @@ public final class EmbedArgs extends CommandArgs {
     require(returnDense || returnSparse || returnColbertVecs,
         "nothing to compute: --return_dense, --return_sparse and --return_colbert_vecs are all off");
     if (queryInstructionForRetrieval != null) {
-      InstructionFormat.parse(queryInstructionFormatForRetrieval); // fail on a bad pattern before Spark starts
+      try {
+        InstructionFormat.parse(queryInstructionFormatForRetrieval); // fail on a bad pattern before Spark starts
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
     }
   }
 
@@ -91,9 +97,9 @@ public final class EmbedArgs extends CommandArgs {
     return maxTokensPerBatch > 0 ? maxTokensPerBatch : (long) batchSize * maxLength;
   }
 
-  private static void require(boolean ok, String message) {
+  private static void require(boolean ok, String message) throws UsageException {
     if (!ok) {
-      throw new IllegalArgumentException(message);
+      throw new UsageException(message);
     }
   }
 }

@@ -1,8 +1,10 @@
 package io.m3spark.jobs.embed;
 
 import io.m3spark.model.EncodeOptions;
+import io.m3spark.model.Pooling;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Locale;
 
 /** What executors need to embed a partition: the serialisable subset of {@link EmbedArgs}. */
 public record EmbedSettings(String modelPath, boolean fp16, List<String> devices, int maxLength, int batchSize,
@@ -16,6 +18,8 @@ public record EmbedSettings(String modelPath, boolean fp16, List<String> devices
   }
 
   public EncodeOptions encodeOptions() {
-    return new EncodeOptions(maxLength, returnDense, returnSparse, returnColbert, pooling, normalize);
+    return EncodeOptions.builder().maxLength(maxLength).returnDense(returnDense).returnSparse(returnSparse)
+        .returnColbert(returnColbert).pooling(Pooling.valueOf(pooling.toUpperCase(Locale.ROOT))).normalize(normalize)
+        .build();
   }
 }

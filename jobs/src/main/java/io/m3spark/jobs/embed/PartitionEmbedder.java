@@ -6,7 +6,7 @@ import io.m3spark.jobs.spark.TaskDevices;
 import io.m3spark.model.EncodeOptions;
 import io.m3spark.model.Embedding;
 import io.m3spark.model.M3Model;
-import io.m3spark.model.TokenizedText;
+import io.m3spark.text.TokenizedText;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -53,7 +53,12 @@ public final class ExecutorModels {
   public static SharedModel get(Key key, Device device) {
     return MODELS.computeIfAbsent(key, k -> {
       long start = System.nanoTime();
-      M3Model model = M3Model.load(localFolder(k.modelPath()), new LoadOptions(device, k.fp16()));
+      M3Model model;
+      try {
+        model = M3Model.load(localFolder(k.modelPath()), LoadOptions.builder().device(device).fp16(k.fp16()).build());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot load model " + k.modelPath() + ": " + e.getMessage(), e);
+      }
       LOG.info("loaded model {} on {} (fp16={}) in {} ms", k.modelPath(), device, k.fp16(),
           (System.nanoTime() - start) / 1_000_000);
       return new SharedModel(model, new ReentrantLock(true));
