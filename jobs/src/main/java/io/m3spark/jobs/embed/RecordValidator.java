@@ -131,6 +131,9 @@ public final class RecordValidator {
     if (id.isEmpty()) {
       return bad(order, position, "id", "empty", raw);
     }
+    if (id.indexOf('\n') >= 0 || id.indexOf('\r') >= 0) {
+      return bad(order, position, "id", "contains a line break (ids.txt has one id per line)", raw);
+    }
     if (text.isBlank()) {
       return bad(order, position, "text", text.isEmpty() ? "empty" : "only whitespace", raw);
     }
