@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
@@ -108,11 +109,11 @@ public final class Encoder {
       throw new IllegalArgumentException("input of " + len + " tokens is longer than the model's position table allows ("
           + config.maxInputLength() + ")");
     }
-    NDArray words = ai.djl.nn.core.Embedding.embedding(ids, p.get("embeddings.word_embeddings.weight"), null).get(0);
-    NDArray pos = ai.djl.nn.core.Embedding.embedding(positionIds(ids), p.get("embeddings.position_embeddings.weight"), null)
+    NDArray words = ai.djl.nn.core.Embedding.embedding(ids, p.get("embeddings.word_embeddings.weight"), SparseFormat.DENSE).get(0);
+    NDArray pos = ai.djl.nn.core.Embedding.embedding(positionIds(ids), p.get("embeddings.position_embeddings.weight"), SparseFormat.DENSE)
         .get(0);
     NDArray typeIds = ids.getManager().zeros(ids.getShape(), DataType.INT64);
-    NDArray types = ai.djl.nn.core.Embedding.embedding(typeIds, p.get("embeddings.token_type_embeddings.weight"), null)
+    NDArray types = ai.djl.nn.core.Embedding.embedding(typeIds, p.get("embeddings.token_type_embeddings.weight"), SparseFormat.DENSE)
         .get(0);
     NDArray x = words.add(pos).add(types);
     x = layerNorm(x, p, "embeddings.LayerNorm");

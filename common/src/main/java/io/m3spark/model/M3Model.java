@@ -9,11 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import io.m3spark.text.M3Tokenizer;
 import io.m3spark.text.TokenBatch;
 import io.m3spark.text.TokenizedText;
-import io.m3spark.weights.DType;
 import io.m3spark.weights.HostTensor;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -285,14 +282,18 @@ public final class M3Model implements AutoCloseable {
     return List.copyOf(warnings);
   }
 
-  /** Tokenises each text with {@code o.maxLength()} and embeds them all as one padded batch; results in input order. */
+  /**
+   * Tokenises each text with {@code min(o.maxLength(), config().maxInputLength())} and embeds them all as one padded
+   * batch; results in input order.
+   */
   public List<Embedding> encode(List<String> texts, EncodeOptions o) {
     if (texts.isEmpty()) {
       return List.of();
     }
+    int maxLength = Math.min(o.maxLength(), config.maxInputLength());
     List<TokenizedText> batch = new ArrayList<>(texts.size());
     for (String t : texts) {
-      batch.add(tokenizer.encode(t, o.maxLength()));
+      batch.add(tokenizer.encode(t, maxLength));
     }
     return embed(batch, o);
   }
@@ -528,15 +529,5 @@ public final class M3Model implements AutoCloseable {
     } finally {
       lock.writeLock().unlock();
     }
-  }
-
-  static HostTensor f32(float[] v, long... shape) {
-    return new HostTensor(DType.F32, shape, ByteBuffer.wrap(floatBytes(v)).order(ByteOrder.LITTLE_ENDIAN));
-  }
-
-  private static byte[] floatBytes(float[] v) {
-    ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    b.asFloatBuffer().put(v);
-    return b.array();
   }
 }

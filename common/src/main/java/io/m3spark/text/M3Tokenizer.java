@@ -30,9 +30,11 @@ public final class M3Tokenizer implements AutoCloseable {
   private final int sepId;
   private final int padId;
   private final int unkId;
+  private final String[] idToToken;
 
-  private M3Tokenizer(HuggingFaceTokenizer tokenizer, int clsId, int sepId, int padId, int unkId) {
+  private M3Tokenizer(HuggingFaceTokenizer tokenizer, int clsId, int sepId, int padId, int unkId, String[] idToToken) {
     this.tokenizer = tokenizer;
+    this.idToToken = idToToken;
     this.clsId = clsId;
     this.sepId = sepId;
     this.padId = padId;
@@ -62,7 +64,14 @@ public final class M3Tokenizer implements AutoCloseable {
         .optTruncation(false)
         .optPadding(false)
         .build();
-    return new M3Tokenizer(hf, cls, sep, pad, unk);
+    int maxId = vocab.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+    String[] idToToken = new String[maxId + 1];
+    vocab.forEach((tok, id) -> {
+      if (idToToken[id] == null || tok.equals(idToToken[id]) || isAddedFirst(tokJson, tok)) {
+        idToToken[id] = tok;
+      }
+    });
+    return new M3Tokenizer(hf, cls, sep, pad, unk, idToToken);
   }
 
   /** Token ids with special tokens, truncated to {@code maxLength} the way Hugging Face truncates a single text. */
@@ -81,19 +90,29 @@ public final class M3Tokenizer implements AutoCloseable {
     return new TokenizedText(ids, all.length);
   }
 
-  /** The text's pieces without the special tokens, untruncated. */
+  /**
+   * The text's pieces without the framing special tokens, untruncated, as Hugging Face's
+   * {@code convert_ids_to_tokens} gives them (an unknown character is {@code <unk>}).
+   */
   public List<String> pieces(String text) {
     Encoding e = tokenizer.encode(text, true, false);
-    String[] tokens = e.getTokens();
+    long[] ids = e.getIds();
     long[] special = e.getSpecialTokenMask();
-    List<String> out = new ArrayList<>(tokens.length);
-    for (int i = 0; i < tokens.length; i++) {
-      boolean framing = special[i] != 0 && (i == 0 || i == tokens.length - 1);
+    String[] surface = e.getTokens();
+    List<String> out = new ArrayList<>(ids.length);
+    for (int i = 0; i < ids.length; i++) {
+      boolean framing = special[i] != 0 && (i == 0 || i == ids.length - 1);
       if (!framing) {
-        out.add(tokens[i]);
+        int id = (int) ids[i];
+        out.add(id >= 0 && id < idToToken.length && idToToken[id] != null ? idToToken[id] : surface[i]);
       }
     }
     return out;
+  }
+
+  /** The vocabulary entry of {@code id}, or null. */
+  public String token(int id) {
+    return id >= 0 && id < idToToken.length ? idToToken[id] : null;
   }
 
   /** The pieces of {@code encode(text, maxLength)}: at most {@code maxLength − 2}. */
@@ -126,6 +145,15 @@ public final class M3Tokenizer implements AutoCloseable {
   @Override
   public void close() {
     tokenizer.close();
+  }
+
+  private static boolean isAddedFirst(JsonNode tok, String content) {
+    for (JsonNode added : tok.path("added_tokens")) {
+      if (added.path("content").asText().equals(content)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int[] toInts(long[] ids, int n) {

@@ -1,9 +1,10 @@
 package io.m3spark.weights;
 
-/** IEEE 754 binary16 conversions (Java 17 has no Float.float16ToFloat). */
+/** IEEE 754 binary16 conversions (Java 17 has no Float.float16ToFloat). Both are exact where the value fits. */
 public final class HalfFloats {
   private HalfFloats() {}
 
+  /** The float32 value of a binary16 bit pattern (exact; NaN payloads are kept). */
   public static float halfToFloat(short half) {
     int h = half & 0xffff;
     int sign = (h & 0x8000) << 16;
@@ -23,7 +24,7 @@ public final class HalfFloats {
     return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
   }
 
-  /** Rounds to nearest even, as PyTorch's {@code .half()} does. */
+  /** The nearest binary16, ties to even, as PyTorch's {@code .half()} does; NaN becomes the quiet NaN 0x7e00. */
   public static short floatToHalf(float f) {
     int bits = Float.floatToRawIntBits(f);
     int sign = (bits >>> 16) & 0x8000;
@@ -34,11 +35,12 @@ public final class HalfFloats {
     if (abs >= 0x477ff000) { // rounds to >= 65520: overflow to infinity
       return (short) (sign | 0x7c00);
     }
-    if (abs < 0x38800000) { // below the smallest normal half: subnormal or zero
+    if (abs <= 0x33000000) { // at most half the smallest subnormal (2^-25): rounds to zero, a tie to even
+      return (short) sign;
+    }
+    if (abs < 0x38800000) { // below the smallest normal half: subnormal
+      // shift + 13 stays within 14..25 here, so the int shifts below cannot wrap
       int shift = 113 - (abs >>> 23);
-      if (shift > 24) {
-        return (short) sign;
-      }
       int mant = (abs & 0x7fffff) | 0x800000;
       // round to nearest even at bit position shift+13 of the 24-bit mantissa
       int total = shift + 13;

@@ -1,5 +1,6 @@
 package io.m3spark.weights;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,7 +26,7 @@ public final class SafetensorsFile {
   /** Headers larger than this are refused: real ones are a few hundred KiB. */
   static final long MAX_HEADER_BYTES = 100L << 20;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private final Path file;
   private final long dataStart;
@@ -74,7 +75,7 @@ public final class SafetensorsFile {
       for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> f = it.next();
         if (f.getKey().equals("__metadata__")) {
-          f.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+          parseMetadata(file, f.getValue(), metadata);
           continue;
         }
         Entry e = parseEntry(file, f.getKey(), f.getValue(), dataLen);
@@ -88,6 +89,20 @@ public final class SafetensorsFile {
         }
       }
       return new SafetensorsFile(file, dataStart, Collections.unmodifiableMap(entries), Collections.unmodifiableMap(metadata));
+    }
+  }
+
+  /** The format says string to string; anything else is a corrupt header. */
+  private static void parseMetadata(Path file, JsonNode n, Map<String, String> out) throws WeightsFormatException {
+    if (!n.isObject()) {
+      throw new WeightsFormatException(file, "corrupt safetensors header: __metadata__ is not an object");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> m = it.next();
+      if (!m.getValue().isTextual()) {
+        throw new WeightsFormatException(file, "corrupt safetensors header: __metadata__ value " + m.getKey() + " is not a string");
+      }
+      out.put(m.getKey(), m.getValue().asText());
     }
   }
 

@@ -46,19 +46,20 @@ class FixtureEncodeTest {
 
   @Test
   void tokenizerMatchesIdsAndPieces() {
-    int truncated = 0;
+    int truncatedPassages = 0;
     for (JsonNode t : texts) {
       TokenizedText tt = tokenize(t);
       assertArrayEquals(Fixture.ints(t.get("input_ids")), tt.ids(), t.get("text").asText());
       assertEquals(Fixture.strings(t.get("pieces")),
           model.tokenizer().pieces(t.get("text").asText(), Fixture.maxLength(t)), "pieces of " + t.get("text"));
+      assertEquals(model.tokenizer().encode(t.get("text").asText(), 10_000).ids().length, tt.fullLength());
       if (tt.truncated()) {
-        truncated++;
+        truncatedPassages += t.get("kind").asText().equals("p") ? 1 : 0;
         assertTrue(tt.fullLength() > tt.ids().length);
         assertEquals(2, tt.ids()[tt.ids().length - 1], "truncated text still ends with </s>");
       }
     }
-    assertEquals(1, truncated, "the fixture has exactly one truncated passage");
+    assertEquals(1, truncatedPassages, "the fixture has exactly one truncated passage");
     assertEquals(1, model.tokenizer().padId());
     assertArrayEquals(new int[] {0, 2, 1, 3}, model.tokenizer().specialIds());
   }
@@ -79,6 +80,7 @@ class FixtureEncodeTest {
     EncodeOptions o = EncodeOptions.all(512);
     List<Embedding> padded = model.embed(all(), o);
     assertEquals(texts.size(), padded.size());
+    assertTrue(padded.get(7).truncated(), "the long passage is truncated at 48");
     for (int i = 0; i < texts.size(); i++) {
       JsonNode t = texts.get(i);
       Embedding single = model.encode(List.of(t.get("text").asText()), o.withMaxLength(Fixture.maxLength(t))).get(0);
@@ -89,7 +91,8 @@ class FixtureEncodeTest {
         assertClose(t.get("colbert"), e.colbert(), what + " colbert");
         assertSparse(t.get("sparse"), e.sparse(), what + " sparse");
       }
-      assertEquals(i == 7, padded.get(i).truncated(), "truncated flag of " + i);
+      assertEquals(tokenize(t).truncated(), padded.get(i).truncated(), "truncated flag of " + i);
+      assertEquals(single.truncated(), padded.get(i).truncated());
     }
   }
 
