@@ -42,14 +42,17 @@ public final class JsonlSource {
       return List.of(new long[] {partition, fileIndex, n}).iterator();
     }, true).collect();
     long[] firstLine = new long[counts.size()];
-    long[] linesSoFar = new long[files.size()];
+    // Indexed by the file's place in the whole input, which may also hold Parquet files.
+    int slots = files.stream().mapToInt(InputFiles.InputFile::index).max().orElse(-1) + 1;
+    long[] linesSoFar = new long[slots];
     for (long[] c : counts) {
       if (c[1] >= 0) {
         firstLine[(int) c[0]] = linesSoFar[(int) c[1]] + 1;
         linesSoFar[(int) c[1]] += c[2];
       }
     }
-    String[] paths = files.stream().map(InputFiles.InputFile::path).toArray(String[]::new);
+    String[] paths = new String[slots];
+    files.forEach(f -> paths[f.index()] = f.path());
 
     return lines.mapPartitionsWithIndex((partition, it) -> {
       long start = firstLine[partition];
