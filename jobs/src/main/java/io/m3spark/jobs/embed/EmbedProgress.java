@@ -41,8 +41,12 @@ public final class EmbedProgress extends SparkListener implements AutoCloseable 
   });
 
   public EmbedProgress(LongAccumulator texts, LongAccumulator tokens, long total, long intervalMillis) {
-    this.textsId = texts.id();
-    this.tokensId = tokens.id();
+    this(texts.id(), tokens.id(), total, intervalMillis);
+  }
+
+  EmbedProgress(long textsAccumulatorId, long tokensAccumulatorId, long total, long intervalMillis) {
+    this.textsId = textsAccumulatorId;
+    this.tokensId = tokensAccumulatorId;
     this.total = total;
     timer.scheduleAtFixedRate(() -> LOG.info(line()), intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
   }

@@ -55,10 +55,12 @@ public final class PartitionEmbedder implements FlatMapFunction<Iterator<Tuple2<
     M3Model model = shared.model();
     fingerprints.add(model.fingerprint());
 
+    // A max_length beyond the model's position table is cut to it, as M3Model.encode does.
+    int maxLength = Math.min(settings.maxLength(), model.config().maxInputLength());
     int n = records.size();
     TokenizedText[] tokens = new TokenizedText[n];
     for (int i = 0; i < n; i++) {
-      tokens[i] = model.tokenizer().encode(records.get(i).text(), settings.maxLength());
+      tokens[i] = model.tokenizer().encode(records.get(i).text(), maxLength);
     }
     Integer[] byLength = new Integer[n];
     Arrays.setAll(byLength, i -> i);
