@@ -89,7 +89,7 @@ public final class EmbedJob {
       CollectionAccumulator<String> fingerprints = sc.sc().collectionAccumulator("embed.fingerprints");
       JavaRDD<EmbeddedRecord> embedded = toEmbed.sortByKey(true, partitions)
           .mapPartitions(new PartitionEmbedder(settings, textsDone, tokensDone, fingerprints))
-          .persist(StorageLevel.MEMORY_AND_DISK_SER());
+          .persist(StorageLevel.MEMORY_AND_DISK()); // read three times (stats, embeddings, dense.npy); never re-embed
       try {
         LOG.info("embedding {} texts in {} partitions with {}", count, partitions, args.modelNameOrPath);
         long embedStart = System.nanoTime();
@@ -98,15 +98,17 @@ public final class EmbedJob {
           spark.sparkContext().addSparkListener(progress);
           try {
             stats = embedded.aggregate(EmbedStats.EMPTY, EmbedStats::add, EmbedStats::merge);
-            LOG.info(progress.line());
           } finally {
             spark.sparkContext().removeSparkListener(progress);
           }
         }
         double embedSeconds = (System.nanoTime() - embedStart) / 1e9;
+        LOG.info(String.format(java.util.Locale.ROOT, "embedded %d texts (%d tokens) in %.1f s: %.1f texts/s, %.0f tokens/s",
+            stats.texts(), stats.tokens(), embedSeconds, stats.texts() / embedSeconds, stats.tokens() / embedSeconds));
         String fingerprint = String.join(",", new TreeSet<>(fingerprints.value()));
 
         // 3. Write.
+        long writeStart = System.nanoTime();
         output.createStaging();
         try {
           String embeddingsPath = output.staged(EMBEDDINGS).toString();
@@ -129,6 +131,8 @@ public final class EmbedJob {
               embedSeconds, (System.nanoTime() - start) / 1e9);
           EmbedManifest.write(output.fileSystem(), output.staged("_embed.json"), args, result, stats, EMBEDDINGS);
           output.commit();
+          LOG.info("wrote {} in {} s", output.target(), String.format(java.util.Locale.ROOT, "%.1f",
+              (System.nanoTime() - writeStart) / 1e9));
           if (stats.truncated() > 0) {
             LOG.info("{} texts were longer than --max_length {} and were truncated (longest: {} tokens)",
                 stats.truncated(), args.maxLength, stats.longestText());
