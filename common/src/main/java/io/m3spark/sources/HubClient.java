@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
 /**
@@ -78,9 +79,9 @@ public final class HubClient {
     String etag = response.headers().firstValue("X-Linked-Etag").or(() -> response.headers().firstValue("ETag"))
         .map(HubClient::normalizeEtag)
         .orElseThrow(() -> new HubException("the Hub sent no ETag for " + path + " of " + repo + "; cannot cache it"));
-    long size = response.headers().firstValueAsLong("X-Linked-Size").orElse(
-        response.headers().firstValueAsLong("Content-Length").orElseThrow(
-            () -> new HubException("the Hub sent no size for " + path + " of " + repo)));
+    OptionalLong linkedSize = response.headers().firstValueAsLong("X-Linked-Size");
+    long size = (linkedSize.isPresent() ? linkedSize : response.headers().firstValueAsLong("Content-Length"))
+        .orElseThrow(() -> new HubException("the Hub sent no size for " + path + " of " + repo));
     String fileCommit = response.headers().firstValue("X-Repo-Commit").orElse(commit);
     return new HubFile(path, fileCommit, etag, size, download);
   }
