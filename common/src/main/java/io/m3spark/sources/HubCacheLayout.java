@@ -30,10 +30,6 @@ public final class HubCacheLayout {
     this.repoDir = cacheDir.resolve(repoFolder);
   }
 
-  public Path repoDir() {
-    return repoDir;
-  }
-
   public Path refFile(String revision) {
     return repoDir.resolve("refs").resolve(revision);
   }

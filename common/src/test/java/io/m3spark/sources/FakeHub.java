@@ -43,6 +43,8 @@ final class FakeHub implements AutoCloseable {
   /** When positive, the next CDN download sends only this many bytes and drops the connection. */
   final AtomicLong cutNextDownloadAfter = new AtomicLong(-1);
   final AtomicBoolean corruptDownloads = new AtomicBoolean();
+  /** Milliseconds each CDN download waits before answering, to make concurrent resolves overlap. */
+  final AtomicLong cdnDelayMillis = new AtomicLong();
 
   private final HttpServer hub;
   private final HttpServer cdn;
@@ -147,6 +149,11 @@ final class FakeHub implements AutoCloseable {
 
   private void serveCdn(HttpExchange ex) throws IOException {
     record("cdn", ex);
+    try {
+      Thread.sleep(cdnDelayMillis.get());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     String etag = ex.getRequestURI().getPath().substring("/cdn/".length());
     byte[] content = repos.values().stream().flatMap(r -> r.values().stream()).filter(f -> f.etag().equals(etag))
         .findFirst().orElseThrow().content();

@@ -12,8 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -235,7 +237,7 @@ class HubModelSourceTest {
     CountDownLatch start = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      List<Future<Path>> results = new java.util.ArrayList<>();
+      List<Future<Path>> results = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
         results.add(pool.submit(() -> {
           start.await();
@@ -254,5 +256,29 @@ class HubModelSourceTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void twoProcessesShareOneCache() throws Exception {
+    hub.cdnDelayMillis.set(300); // keeps the first process inside its downloads while the second arrives
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<Process> processes = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      processes.add(new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+          ResolveInChildProcess.class.getName(), hub.endpoint(), cache.toString(), MODEL)
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start());
+    }
+    List<String> folders = new ArrayList<>();
+    for (Process p : processes) {
+      folders.add(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+      assertEquals(0, p.waitFor(), "child exit status");
+    }
+
+    Path expected = cache.resolve("models--test-org--tiny-m3/snapshots/" + COMMIT);
+    assertEquals(List.of(expected.toString(), expected.toString()), folders);
+    for (String name : MODEL_FILES) {
+      assertArrayEquals(hub.file(MODEL, name).content(), Files.readAllBytes(expected.resolve(name)), name);
+    }
+    assertEquals(lfsModelFiles(), hub.cdnRequests().size(), "each LFS blob downloaded by one process only");
   }
 }
