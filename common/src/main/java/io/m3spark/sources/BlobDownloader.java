@@ -30,6 +30,7 @@ final class BlobDownloader {
   }
 
   /** The blob for {@code file}, downloaded now unless already in the cache. */
+  @SuppressWarnings("try") // the resource is held for its scope, not used
   Path fetch(HubRepoId repo, HubCacheLayout layout, HubFile file) throws IOException {
     Path blob = layout.blob(file.etag());
     if (Files.exists(blob)) {

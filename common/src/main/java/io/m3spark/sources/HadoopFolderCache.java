@@ -40,6 +40,7 @@ public final class HadoopFolderCache {
   }
 
   /** The local copy of the folder {@code remote}, copied now unless an up-to-date copy exists. */
+  @SuppressWarnings("try") // the resource is held for its scope, not used
   public Path localCopy(org.apache.hadoop.fs.Path remote, Configuration conf) throws IOException {
     FileSystem fs = remote.getFileSystem(conf);
     FileStatus root = fs.getFileStatus(remote); // FileNotFoundException names the path

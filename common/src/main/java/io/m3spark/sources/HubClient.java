@@ -90,6 +90,7 @@ public final class HubClient {
    * {@code GET} of a file's bytes from {@code offset} on ({@code Range: bytes=offset-} when {@code offset > 0}),
    * following redirects. The caller closes the body; status 206 means the range was honoured, 200 the whole file.
    */
+  @SuppressWarnings("try") // the resource is held for its scope, not used
   public HttpResponse<InputStream> download(HubRepoId repo, HubFile file, long offset) throws IOException {
     Optional<String> range = offset > 0 ? Optional.of("bytes=" + offset + "-") : Optional.empty();
     HttpResponse<InputStream> response = send("GET", file.downloadUri(), range, BodyHandlers.ofInputStream(), true, false);
