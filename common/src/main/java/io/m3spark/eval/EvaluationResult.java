@@ -1,5 +1,6 @@
 package io.m3spark.eval;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,7 +10,7 @@ import java.util.Map;
  */
 public record EvaluationResult(Map<String, Double> metrics, QueryCounts counts) {
   public EvaluationResult {
-    metrics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+    metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
   }
 
   /** The averages rounded to 5 decimals, as FlagEmbedding writes them. */

@@ -1,6 +1,5 @@
 package io.m3spark.eval;
 
-import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -35,16 +34,8 @@ public final class Judgements {
     return n;
   }
 
-  /** Positive grades, highest first (a copy). */
-  public int[] idealGains() {
-    return Arrays.copyOf(idealGains, idealGains.length);
-  }
-
-  int[] idealGainsView() {
+  /** Positive grades, highest first (shared, not copied: callers only read it). */
+  int[] idealGains() {
     return idealGains;
-  }
-
-  public int size() {
-    return grades.size();
   }
 }

@@ -1,28 +1,26 @@
 package io.m3spark.eval;
 
 /**
- * What every metric needs from one query: the grades of its ranked hits (top {@code depth} only), how many documents
- * it retrieved, and its qrels' relevant count and ideal gains. Documents missing from the qrels, and those with a
+ * What every metric needs from one query: the grades of its ranked hits (top {@code depth} only) and its qrels'
+ * relevant count and ideal gains. Documents missing from the qrels, and those with a
  * negative grade (trec_eval's "in pool, unjudged"), carry {@link #UNJUDGED}: never relevant, no gain.
  */
 public final class RankedJudgements {
   public static final int UNJUDGED = -1;
 
   private final int[] grades;
-  private final int retrieved;
   private final int relevantCount;
   private final int[] idealGains;
   private final int relevanceLevel;
 
-  RankedJudgements(int[] grades, int retrieved, int relevantCount, int[] idealGains, int relevanceLevel) {
+  RankedJudgements(int[] grades, int relevantCount, int[] idealGains, int relevanceLevel) {
     this.grades = grades;
-    this.retrieved = retrieved;
     this.relevantCount = relevantCount;
     this.idealGains = idealGains;
     this.relevanceLevel = relevanceLevel;
   }
 
-  /** Ranks {@code hits} with {@code order} and looks up the grades of the first {@code depth}. */
+  /** Looks up the grades of the first {@code depth} of the {@code ranked} hits. */
   public static RankedJudgements of(Hit[] ranked, Judgements judgements, int relevanceLevel, int depth) {
     int n = Math.min(depth, ranked.length);
     int[] grades = new int[n];
@@ -30,11 +28,11 @@ public final class RankedJudgements {
       Integer g = judgements.grade(ranked[i].docid());
       grades[i] = g == null || g < 0 ? UNJUDGED : g;
     }
-    return new RankedJudgements(grades, ranked.length, judgements.relevantCount(relevanceLevel),
-        judgements.idealGainsView(), relevanceLevel);
+    return new RankedJudgements(grades, judgements.relevantCount(relevanceLevel),
+        judgements.idealGains(), relevanceLevel);
   }
 
-  /** How many ranks are known: min(depth, retrieved). */
+  /** How many ranks are known: min(depth, number of hits). */
   public int depth() {
     return grades.length;
   }
@@ -46,11 +44,6 @@ public final class RankedJudgements {
 
   public boolean isRelevant(int i) {
     return grades[i] >= relevanceLevel;
-  }
-
-  /** How many documents the run retrieved for this query (it may be more than {@link #depth()}). */
-  public int retrieved() {
-    return retrieved;
   }
 
   /** Judged documents with a grade ≥ the relevance level. */
