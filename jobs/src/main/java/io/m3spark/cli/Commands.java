@@ -1,5 +1,6 @@
 package io.m3spark.cli;
 
+import io.m3spark.jobs.eval.EvalRunCommand;
 import java.util.List;
 
 /** Every subcommand of {@code m3spark}, in the order {@code --help} lists them. */
@@ -7,6 +8,6 @@ public final class Commands {
   private Commands() {}
 
   public static List<Command<?>> all() {
-    return List.of();
+    return List.of(new EvalRunCommand());
   }
 }
