@@ -1,5 +1,7 @@
 package io.m3spark.cli;
 
+import io.m3spark.jobs.embed.EmbedCommand;
+import io.m3spark.jobs.eval.EvalRunCommand;
 import io.m3spark.jobs.importonnx.ImportOnnxCommand;
 import java.util.List;
 
@@ -8,6 +10,6 @@ public final class Commands {
   private Commands() {}
 
   public static List<Command<?>> all() {
-    return List.of(new ImportOnnxCommand());
+    return List.of(new EmbedCommand(), new EvalRunCommand(), new ImportOnnxCommand());
   }
 }

@@ -1,0 +1,25 @@
+package io.m3spark.jobs.embed;
+
+import java.util.List;
+
+/** The input has bad records and {@code --skip_bad_records} is off: the message lists the first ones and the total. */
+public final class BadInputException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public BadInputException(long total, List<BadRecord> first) {
+    super(message(total, first));
+  }
+
+  private static String message(long total, List<BadRecord> first) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(total).append(total == 1 ? " bad input record" : " bad input records")
+        .append(" (nothing was embedded; fix them or pass --skip_bad_records to quarantine them):");
+    for (BadRecord b : first) {
+      sb.append("\n  ").append(b.describe());
+    }
+    if (total > first.size()) {
+      sb.append("\n  ... and ").append(total - first.size()).append(" more");
+    }
+    return sb.toString();
+  }
+}
