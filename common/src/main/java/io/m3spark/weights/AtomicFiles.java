@@ -1,6 +1,7 @@
 package io.m3spark.weights;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ final class AtomicFiles {
   }
 
   /** Writes all of {@code buf}, however many calls the channel needs. */
-  static void writeFully(FileChannel ch, java.nio.ByteBuffer buf) throws IOException {
+  static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
     while (buf.hasRemaining()) {
       ch.write(buf);
     }

@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -50,7 +51,7 @@ final class SafePickle {
 
   private static final Object MARK = new Object();
 
-  private final java.nio.file.Path file;
+  private final Path file;
   private final ByteBuffer in;
   private final Set<String> allowedGlobals;
   private final Host host;
@@ -58,7 +59,7 @@ final class SafePickle {
   private final List<Integer> marks = new ArrayList<>();
   private final Map<Long, Object> memo = new HashMap<>();
 
-  private SafePickle(java.nio.file.Path file, byte[] pickle, Set<String> allowedGlobals, Host host) {
+  private SafePickle(Path file, byte[] pickle, Set<String> allowedGlobals, Host host) {
     this.file = file;
     this.in = ByteBuffer.wrap(pickle).order(ByteOrder.LITTLE_ENDIAN);
     this.allowedGlobals = allowedGlobals;
@@ -66,7 +67,7 @@ final class SafePickle {
   }
 
   /** Runs {@code pickle} to its STOP and returns the object it built. {@code file} is only used in messages. */
-  static Object load(java.nio.file.Path file, byte[] pickle, Set<String> allowedGlobals, Host host) throws IOException {
+  static Object load(Path file, byte[] pickle, Set<String> allowedGlobals, Host host) throws IOException {
     return new SafePickle(file, pickle, allowedGlobals, host).run();
   }
 

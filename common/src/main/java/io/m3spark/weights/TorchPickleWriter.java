@@ -1,6 +1,7 @@
 package io.m3spark.weights;
 
 import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -94,7 +95,7 @@ final class TorchPickleWriter {
       op('J').le((int) v);
     } else {
       // LONG1: the shortest two's complement little-endian bytes
-      byte[] b = java.math.BigInteger.valueOf(v).toByteArray();
+      byte[] b = BigInteger.valueOf(v).toByteArray();
       op(0x8a, b.length);
       for (int i = b.length - 1; i >= 0; i--) {
         out.write(b[i]);

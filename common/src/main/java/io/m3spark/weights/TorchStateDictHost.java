@@ -40,6 +40,8 @@ final class TorchStateDictHost implements SafePickle.Host {
   private final ZipIndex zip;
   private final String prefix;
   private final Map<String, Storage> storages = new HashMap<>();
+  /** Bytes copied for strided views so far; capped at the file's size so a small pickle cannot exhaust memory. */
+  private long gathered;
 
   TorchStateDictHost(Path file, ZipIndex zip, String prefix) {
     this.file = file;
@@ -136,6 +138,17 @@ final class TorchStateDictHost implements SafePickle.Host {
     long[] strides = longs(stride, "stride");
     if (shape.length != strides.length) {
       throw error("tensor on storage " + s.key + " has " + shape.length + " sizes but " + strides.length + " strides");
+    }
+    if (!StridedGather.isContiguous(shape, strides)) {
+      try {
+        gathered = Math.addExact(gathered, Math.multiplyExact(HostTensor.numel(shape), s.dtype.byteSize()));
+      } catch (ArithmeticException e) {
+        gathered = Long.MAX_VALUE;
+      }
+      if (gathered > zip.fileSize()) {
+        throw error("strided views would copy " + gathered + " bytes, more than the file's " + zip.fileSize()
+            + "; refusing (overlapping or repeated views)");
+      }
     }
     return StridedGather.gather(file, "storage " + s.key, s.dtype, s.bytes, s.numel, offset, shape, strides);
   }

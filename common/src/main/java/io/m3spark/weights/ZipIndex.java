@@ -142,6 +142,10 @@ final class ZipIndex {
     return new Entry(name, method, usize, offset);
   }
 
+  long fileSize() {
+    return fileSize;
+  }
+
   Map<String, Entry> entries() {
     return entries;
   }

@@ -76,6 +76,42 @@ class TorchPickleReaderTest {
   }
 
   @Test
+  void parametersAndPlainTensorTypesAreUnwrapped() throws IOException {
+    byte[] pickle = new PickleBuilder().op(0x80, 2, '}', '(')
+        // _rebuild_parameter(tensor, True, OrderedDict())
+        .str("p").global("torch._utils", "_rebuild_parameter").op('(')
+        .tensor("FloatStorage", "0", 2, 0, new int[] {2}, new int[] {1})
+        .op(0x88).global("collections", "OrderedDict").op(')', 'R', 't', 'R')
+        // _rebuild_from_type_v2(_rebuild_tensor_v2, torch.Tensor, (args...), {})
+        .str("q").global("torch._tensor", "_rebuild_from_type_v2").op('(')
+        .global("torch._utils", "_rebuild_tensor_v2").global("torch._tensor", "Tensor").op('(')
+        .op('(').str("storage").global("torch", "FloatStorage").str("0").str("cpu").integer(2).op('t', 'Q')
+        .integer(1).integer(1).op(0x85).integer(1).op(0x85, 0x89).global("collections", "OrderedDict").op(')', 'R', 't')
+        .op('}', 't', 'R')
+        .op('u', '.').bytes();
+    Path f = PickleBuilder.torchZip(tmp.resolve("param.pt"), "param", pickle, Map.of("0", floats(7, 8)));
+    Map<String, HostTensor> sd = TorchPickleReader.read(f);
+    assertArrayEquals(new float[] {7, 8}, sd.get("p").toFloats());
+    assertArrayEquals(new float[] {8}, sd.get("q").toFloats());
+  }
+
+  @Test
+  void refusesTensorSubclassesAndOverlappingViewsThatWouldExhaustMemory() {
+    byte[] subclass = new PickleBuilder().op(0x80, 2, '}', '(')
+        .str("q").global("torch._tensor", "_rebuild_from_type_v2").op('(')
+        .global("torch._utils", "_rebuild_tensor_v2").global("torch._tensor", "Tensor").op('(')
+        .op('(').str("storage").global("torch", "FloatStorage").str("0").str("cpu").integer(1).op('t', 'Q')
+        .integer(0).integer(1).op(0x85).integer(1).op(0x85, 0x89).global("collections", "OrderedDict").op(')', 'R', 't')
+        .op('}').str("attr").op('K', 1, 's', 't', 'R')
+        .op('u', '.').bytes();
+    assertRefused(subclass, "tensor subclass");
+    // stride 0 over a huge size: 1 element of storage expanded to 100M elements
+    byte[] expanded = new PickleBuilder().op(0x80, 2, '}', '(').str("w")
+        .tensor("FloatStorage", "0", 1, 0, new int[] {100_000_000}, new int[] {0}).op('u', '.').bytes();
+    assertRefused(expanded, "strided views would copy");
+  }
+
+  @Test
   void wrappedStateDictIsUnwrapped() throws IOException {
     byte[] pickle = new PickleBuilder().op(0x80, 2, '}', '(')
         .str("epoch").op('K', 3)
