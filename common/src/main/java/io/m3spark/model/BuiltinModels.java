@@ -91,10 +91,14 @@ public final class BuiltinModels {
     synchronized (IMPORT_LOCK) {
       Files.createDirectories(cacheRoot);
       try (FileChannel ch = FileChannel.open(cacheRoot.resolve(BGE_SMALL_EN_V15 + ".lock"),
-              StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock lock = ch.lock()) {
-        if (!isComplete(folder)) {
-          importFromClasspath(cacheRoot, folder);
+          StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        FileLock lock = ch.lock();
+        try {
+          if (!isComplete(folder)) {
+            importFromClasspath(cacheRoot, folder);
+          }
+        } finally {
+          lock.release();
         }
       }
     }
