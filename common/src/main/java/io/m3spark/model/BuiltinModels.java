@@ -74,8 +74,25 @@ public final class BuiltinModels {
     return Optional.of(new ResolvedModel(importedBgeSmall(cacheRoot), true, BGE_SMALL_EN_V15));
   }
 
-  /** {@code $M3SPARK_HOME/models}, or {@code ~/.cache/m3spark/models} when M3SPARK_HOME is not set. */
+  /** Whether {@code name} is a built-in model name (not a path). */
+  public static boolean isBuiltin(String name) {
+    return BGE_SMALL_EN_V15.equals(name) && !Files.exists(Path.of(name));
+  }
+
+  /** Whether loading what {@code nameOrPath} names needs {@code LoadOptions.initNewHeads}: true for built-in names. */
+  public static boolean requiresNewHeads(String nameOrPath) {
+    return isBuiltin(nameOrPath);
+  }
+
+  /**
+   * The model cache: {@code $M3SPARK_MODEL_CACHE} (shared with the copies of remote model folders), else
+   * {@code $M3SPARK_HOME/models}, else {@code ~/.cache/m3spark/models}.
+   */
   public static Path defaultCacheRoot() {
+    String cache = System.getenv("M3SPARK_MODEL_CACHE");
+    if (cache != null && !cache.isBlank()) {
+      return Path.of(cache);
+    }
     String home = System.getenv("M3SPARK_HOME");
     if (home != null && !home.isBlank()) {
       return Path.of(home, "models");

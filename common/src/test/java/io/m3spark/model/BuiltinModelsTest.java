@@ -73,6 +73,17 @@ class BuiltinModelsTest {
   }
 
   @Test
+  void theModelSourceChainResolvesTheBuiltinName(@TempDir Path cache) throws Exception {
+    io.m3spark.sources.SourceOptions options = new io.m3spark.sources.SourceOptions(null,
+        java.util.Map.of("M3SPARK_MODEL_CACHE", cache.toString()), java.util.Map.of());
+    Path folder = new io.m3spark.sources.ModelSourceChain(io.m3spark.sources.ModelSources.defaultSources())
+        .resolve("bge-small-en-v1.5", options);
+    assertEquals(cache.resolve("bge-small-en-v1.5"), folder);
+    assertTrue(BuiltinModels.requiresNewHeads("bge-small-en-v1.5"));
+    assertFalse(BuiltinModels.requiresNewHeads(cache.toString()));
+  }
+
+  @Test
   void anExistingPathIsItselfAndAnUnknownNameIsEmpty(@TempDir Path dir) throws Exception {
     Optional<BuiltinModels.ResolvedModel> path = BuiltinModels.resolve(dir.toString(), dir.resolve("cache"));
     assertEquals(dir, path.orElseThrow().folder());

@@ -60,7 +60,7 @@ class ModelSourceChainTest {
     FileNotFoundException e = assertThrows(FileNotFoundException.class, () -> chain.resolve(missing, options));
 
     assertEquals("cannot find model '" + missing + "': not a local folder (" + missing + " does not exist), "
-        + "not a Hadoop URI (no scheme such as hdfs:// or s3a://), not a Hub id (expected owner/name[@revision])", e.getMessage());
+        + "not a built-in model name (bge-small-en-v1.5), not a Hadoop URI (no scheme such as hdfs:// or s3a://), not a Hub id (expected owner/name[@revision])", e.getMessage());
   }
 
   @Test
