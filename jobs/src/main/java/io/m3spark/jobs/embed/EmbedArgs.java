@@ -10,8 +10,15 @@ import java.util.List;
 public final class EmbedArgs extends CommandArgs {
   private static final long serialVersionUID = 1L;
 
-  @Flag(name = "model_name_or_path", help = "BGE-M3 model folder (config.json, weights, heads, tokenizer)", required = true)
+  @Flag(name = "model_name_or_path", help = "model: a folder (config.json, weights, heads, tokenizer), an hdfs:// or s3a:// "
+      + "folder, a Hugging Face Hub id such as BAAI/bge-m3[@revision], or the built-in bge-small-en-v1.5", required = true)
   public String modelNameOrPath;
+
+  @Flag(name = "cache_dir", help = "where Hub downloads are cached (default: HF_HUB_CACHE, else HF_HOME/hub)")
+  public String cacheDir = null;
+
+  @Flag(name = "init_new_heads", help = "initialise missing sparse/ColBERT head files instead of failing")
+  public boolean initNewHeads = false;
 
   @Flag(name = "input", help = "JSONL or Parquet file, or a folder of *.jsonl/*.json/*.parquet (any Hadoop path)", required = true)
   public String input;

@@ -1,6 +1,7 @@
 package io.m3spark.jobs.embed;
 
 import io.m3spark.cli.Cli;
+import io.m3spark.jobs.spark.ExecutorModels;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -56,7 +57,11 @@ public final class EmbedJob {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration hadoopConf = sc.hadoopConfiguration();
     OutputDirectory output = OutputDirectory.prepare(args.output, args.overwrite, hadoopConf);
-    EmbedSettings settings = EmbedSettings.of(args);
+    EmbedSettings settings = EmbedSettings.of(args, sc.getConf());
+    if (sc.isLocal()) {
+      // The driver is the executor: finding the model now costs nothing later and fails before any input is read.
+      ExecutorModels.resolve(settings.model());
+    }
 
     // 1. Read and check.
     JavaRDD<ParsedRecord> parsed = read(spark, sc, InputFiles.resolve(args.input, hadoopConf), TextComposer.of(args))

@@ -50,8 +50,7 @@ public final class PartitionEmbedder implements FlatMapFunction<Iterator<Tuple2<
       return List.<EmbeddedRecord>of().iterator();
     }
     Device device = TaskDevices.forCurrentTask(settings.devices());
-    ExecutorModels.SharedModel shared =
-        ExecutorModels.get(ExecutorModels.key(settings.modelPath(), device, settings.fp16()), device);
+    ExecutorModels.SharedModel shared = ExecutorModels.get(settings.model(), device);
     M3Model model = shared.model();
     fingerprints.add(model.fingerprint());
 
