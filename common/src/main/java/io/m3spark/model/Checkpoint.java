@@ -1,9 +1,8 @@
 package io.m3spark.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.m3spark.weights.HostTensor;
-import io.m3spark.weights.SafetensorsFile;
+import io.m3spark.weights.SafetensorsWeights;
+import io.m3spark.weights.TorchPickleReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Reads a model folder's backbone weights (model.safetensors, a sharded model.safetensors.index.json, or
@@ -24,8 +22,6 @@ final class Checkpoint {
   static final String COLBERT_FILE = "colbert_linear.pt";
   static final String SPARSE_FILE = "sparse_linear.pt";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** Tensors by normalised name, and the file each came from (for error messages). */
   record Tensors(Map<String, HostTensor> tensors, Map<String, Path> source) {}
 
@@ -37,24 +33,15 @@ final class Checkpoint {
     Path st = folder.resolve(SAFETENSORS);
     Path idx = folder.resolve(SAFETENSORS_INDEX);
     Path bin = folder.resolve(TORCH_BIN);
-    if (Files.isRegularFile(st)) {
-      readSafetensors(st, raw, source);
-    } else if (Files.isRegularFile(idx)) {
-      JsonNode map = JSON.readTree(idx.toFile()).path("weight_map");
-      if (!map.isObject() || map.size() == 0) {
-        throw new IOException(idx + ": no weight_map");
-      }
-      TreeSet<String> shards = new TreeSet<>();
-      map.elements().forEachRemaining(n -> shards.add(n.asText()));
-      for (String shard : shards) {
-        Path f = folder.resolve(shard).normalize();
-        if (!f.startsWith(folder.normalize())) {
-          throw new IOException(idx + ": shard '" + shard + "' lies outside the model folder");
-        }
-        readSafetensors(f, raw, source);
+    if (Files.isRegularFile(st) || Files.isRegularFile(idx)) {
+      // Sharded checkpoints are validated (shards inside the folder, every tensor where the index says) by the reader.
+      Path named = Files.isRegularFile(st) ? st : idx;
+      for (Map.Entry<String, HostTensor> e : SafetensorsWeights.read(folder).entrySet()) {
+        raw.put(e.getKey(), e.getValue());
+        source.put(e.getKey(), named);
       }
     } else if (Files.isRegularFile(bin)) {
-      for (Map.Entry<String, HostTensor> e : WeightsIO.readTorch(bin).entrySet()) {
+      for (Map.Entry<String, HostTensor> e : TorchPickleReader.read(bin).entrySet()) {
         raw.put(e.getKey(), e.getValue());
         source.put(e.getKey(), bin);
       }
@@ -72,14 +59,6 @@ final class Checkpoint {
       outSource.put(name, source.get(e.getKey()));
     }
     return new Tensors(out, outSource);
-  }
-
-  private static void readSafetensors(Path f, Map<String, HostTensor> out, Map<String, Path> source) throws IOException {
-    SafetensorsFile sf = SafetensorsFile.open(f);
-    for (String name : sf.names()) {
-      out.put(name, sf.get(name));
-      source.put(name, f);
-    }
   }
 
   /** Strips {@code roberta.}/{@code bert.} and maps old {@code LayerNorm.gamma/beta} names to weight/bias. */
@@ -103,7 +82,7 @@ final class Checkpoint {
 
   /** A head file's {@code weight} and {@code bias}. */
   static Map<String, HostTensor> readHead(Path file) throws IOException {
-    Map<String, HostTensor> m = WeightsIO.readTorch(file);
+    Map<String, HostTensor> m = TorchPickleReader.read(file);
     for (String k : new String[] {"weight", "bias"}) {
       if (!m.containsKey(k)) {
         throw new IOException(file + ": no tensor '" + k + "' (found " + m.keySet() + ")");

@@ -10,6 +10,8 @@ import io.m3spark.text.M3Tokenizer;
 import io.m3spark.text.TokenBatch;
 import io.m3spark.text.TokenizedText;
 import io.m3spark.weights.HostTensor;
+import io.m3spark.weights.SafetensorsWriter;
+import io.m3spark.weights.TorchZipWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -454,9 +456,9 @@ public final class M3Model implements AutoCloseable {
     try {
       ensureOpen();
       config.write(tmp.resolve("config.json"));
-      WeightsIO.writeSafetensors(tmp.resolve(Checkpoint.SAFETENSORS), backboneTensors(), Map.of("format", "pt"));
-      WeightsIO.writeTorch(tmp.resolve(Checkpoint.COLBERT_FILE), head("colbert_linear"));
-      WeightsIO.writeTorch(tmp.resolve(Checkpoint.SPARSE_FILE), head("sparse_linear"));
+      SafetensorsWriter.write(tmp.resolve(Checkpoint.SAFETENSORS), backboneTensors(), Map.of("format", "pt"));
+      TorchZipWriter.write(tmp.resolve(Checkpoint.COLBERT_FILE), head("colbert_linear"));
+      TorchZipWriter.write(tmp.resolve(Checkpoint.SPARSE_FILE), head("sparse_linear"));
       for (Map.Entry<String, byte[]> e : tokenizerFiles.entrySet()) {
         Files.write(tmp.resolve(e.getKey()), e.getValue());
       }
