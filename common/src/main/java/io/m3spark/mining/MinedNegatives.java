@@ -43,7 +43,9 @@ public record MinedNegatives(
     neg = List.copyOf(neg);
     negScores = Collections.unmodifiableList(new ArrayList<>(negScores));
     ranks = List.copyOf(ranks);
-    filtered = Collections.unmodifiableMap(new EnumMap<>(filtered));
+    Map<FilterRule, Integer> copy = new EnumMap<>(FilterRule.class);
+    copy.putAll(filtered);
+    filtered = Collections.unmodifiableMap(copy);
   }
 
   /** Negatives taken from the ranked hits. */
