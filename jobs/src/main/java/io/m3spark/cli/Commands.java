@@ -2,6 +2,9 @@ package io.m3spark.cli;
 
 import io.m3spark.jobs.embed.EmbedCommand;
 import io.m3spark.jobs.eval.EvalRunCommand;
+import io.m3spark.jobs.prepare.ImportSquadCommand;
+import io.m3spark.jobs.prepare.MakeEvalSetCommand;
+import io.m3spark.jobs.prepare.SplitCommand;
 import java.util.List;
 
 /** Every subcommand of {@code m3spark}, in the order {@code --help} lists them. */
@@ -9,6 +12,7 @@ public final class Commands {
   private Commands() {}
 
   public static List<Command<?>> all() {
-    return List.of(new EmbedCommand(), new EvalRunCommand());
+    return List.of(new EmbedCommand(), new EvalRunCommand(), new ImportSquadCommand(), new SplitCommand(),
+        new MakeEvalSetCommand());
   }
 }
