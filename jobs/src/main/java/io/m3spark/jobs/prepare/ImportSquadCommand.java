@@ -16,10 +16,10 @@ import java.util.Set;
  */
 public final class ImportSquadCommand implements Command<ImportSquadArgs> {
   /** What the import did, printed by the CLI. */
-  public record Summary(long records, long paragraphs, long badRecords, Path output, Path quarantine) {
+  public record Summary(long records, long passages, long badRecords, Path output, Path quarantine) {
     @Override
     public String toString() {
-      return "wrote " + records + " records (" + paragraphs + " distinct paragraphs) to " + output
+      return "wrote " + records + " records (" + passages + " distinct positive passages) to " + output
           + (badRecords == 0 ? "" : "; " + badRecords + " bad records quarantined in " + quarantine);
     }
   }
@@ -43,7 +43,7 @@ public final class ImportSquadCommand implements Command<ImportSquadArgs> {
   public Summary run(ImportSquadArgs args) throws IOException {
     Path output = Paths.get(args.output);
     Path quarantine = output.resolveSibling(output.getFileName() + ".quarantine.jsonl");
-    Set<String> paragraphs = new HashSet<>();
+    Set<String> passages = new HashSet<>();
     long[] records = {0};
     try (AtomicTextFile out = AtomicTextFile.create(output);
         BadRecordSink bad = new BadRecordSink(args.skipBadRecords, quarantine)) {
@@ -51,7 +51,7 @@ public final class ImportSquadCommand implements Command<ImportSquadArgs> {
         @Override
         public void record(TrainRecord record) throws IOException {
           out.writeLine(record.toJsonLine());
-          paragraphs.add(record.pos().get(0));
+          passages.add(record.pos().get(0));
           records[0]++;
         }
 
@@ -62,7 +62,7 @@ public final class ImportSquadCommand implements Command<ImportSquadArgs> {
       });
       bad.finish();
       out.commit();
-      return new Summary(records[0], paragraphs.size(), bad.count(), output, bad.quarantine());
+      return new Summary(records[0], passages.size(), bad.count(), output, bad.quarantine());
     }
   }
 }

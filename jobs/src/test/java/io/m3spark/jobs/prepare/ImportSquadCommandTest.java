@@ -42,7 +42,7 @@ class ImportSquadCommandTest {
     ImportSquadCommand.Summary s = new ImportSquadCommand().run(args("--input", in.toString(), "--output",
         out.toString()));
     assertEquals(4, s.records());
-    assertEquals(3, s.paragraphs());
+    assertEquals(3, s.passages());
     List<String> lines = Files.readAllLines(out);
     assertEquals("{\"query\":\"대한민국의 수도는?\",\"pos\":[\"서울은 대한민국의 수도이다.\"],\"neg\":[],\"title\":\"서울\","
         + "\"id\":\"q1\"}", lines.get(0));
