@@ -7,6 +7,7 @@ import io.m3spark.io.TrainRecordReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
@@ -55,7 +56,9 @@ final class DataSplitter {
             positives.union(ids[0], ids[i]);
           }
           positiveIds.add(ids);
-          queries.add(g.record().query());
+          if (groupBy == GroupBy.QUERY) {
+            queries.add(g.record().query());
+          }
         }
       }
     }
@@ -82,7 +85,7 @@ final class DataSplitter {
     for (int i = 0; i < n; i++) {
       if (isTest[i]) {
         testRecords++;
-        if (java.util.Arrays.stream(positiveIds.get(i)).anyMatch(trainPositives::get)) {
+        if (Arrays.stream(positiveIds.get(i)).anyMatch(trainPositives::get)) {
           leaked++;
         }
       }

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** {@code m3spark prepare make-eval-set}: QA JSONL → FlagEmbedding custom-evaluation files ({@link EvalSetBuilder}). */
+/** {@code m3spark prepare make-eval-set}: QA JSONL → evaluation files ({@link EvalSetBuilder}). */
 public final class MakeEvalSetCommand implements Command<MakeEvalSetArgs> {
   /** What was written, printed by the CLI. */
   public record Summary(long queries, long passages, long qrels, long badRecords, Path dir, String split) {

@@ -78,7 +78,8 @@ final class SquadImporter {
       JsonNode context = paragraph.path("context");
       JsonNode qas = paragraph.path("qas");
       if (!context.isTextual() || context.asText().isBlank()) {
-        sink.bad(new BadTrainRecord(file, line, at + ".context", "missing, blank or not a string", paragraph.toString()));
+        sink.bad(new BadTrainRecord(file, line, at + ".context", "missing, blank or not a string",
+            paragraph.toString()));
         continue;
       }
       if (!qas.isArray()) {
