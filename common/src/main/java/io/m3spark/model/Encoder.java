@@ -84,8 +84,20 @@ public final class Encoder {
   public NDArray forward(Map<String, NDArray> p, NDArray ids, NDArray mask, boolean training) {
     NDArray x = embeddings(p, ids, training);
     NDArray bias = attentionBias(mask, x.getDataType());
+    NDManager batch = ids.getManager();
     for (int i = 0; i < config.numHiddenLayers(); i++) {
-      x = layer(p, i, x, bias, training);
+      if (training) {
+        x = layer(p, i, x, bias, true);
+        continue;
+      }
+      // In inference each layer's intermediates (the attention scores alone are B×heads×L×L) are freed when the layer
+      // is done, so a batch holds one layer's worth of memory instead of every layer's.
+      try (NDManager scope = batch.newSubManager()) {
+        x.attach(scope);
+        NDArray next = layer(p, i, x, bias, false);
+        next.attach(batch);
+        x = next;
+      }
     }
     return x;
   }

@@ -56,7 +56,9 @@ public final class EncodeBenchmark {
               mask.setName("attention_mask");
               NDArray types = manager.zeros(input.getShape(), input.getDataType());
               types.setName("token_type_ids");
-              predictor.predict(new NDList(input, mask, types)).get(0).toFloatArray();
+              try (NDList out = predictor.predict(new NDList(input, mask, types))) {
+                out.get(0).toFloatArray();
+              }
             }
           };
           double[] seconds = Timing.alternating(2, 5, 3.0, ours, ort);
