@@ -150,7 +150,11 @@ public final class Encoder {
     NDArray q = heads(linear(x, p, pre + "attention.self.query"), b, len, heads, hd);
     NDArray k = heads(linear(x, p, pre + "attention.self.key"), b, len, heads, hd);
     NDArray v = heads(linear(x, p, pre + "attention.self.value"), b, len, heads, hd);
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(hd)).add(attentionBias);
+    // Scaling q (B×L×H) rather than the scores (B×heads×L×L) touches far less memory at long lengths; in inference the
+    // bias is added in place for the same reason (autograd would need the out-of-place form).
+    NDArray scaled = q.div((float) Math.sqrt(hd));
+    NDArray raw = scaled.matMul(k.transpose(0, 1, 3, 2));
+    NDArray scores = training ? raw.add(attentionBias) : raw.addi(attentionBias);
     NDArray probs = dropout(scores.softmax(-1), attentionDropout, training);
     NDArray ctx = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, len, config.hiddenSize());
 
