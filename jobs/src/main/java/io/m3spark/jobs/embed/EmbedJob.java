@@ -2,6 +2,7 @@ package io.m3spark.jobs.embed;
 
 import io.m3spark.cli.Cli;
 import io.m3spark.jobs.spark.ExecutorModels;
+import io.m3spark.jobs.spark.TaskDevices;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -59,8 +60,9 @@ public final class EmbedJob {
     OutputDirectory output = OutputDirectory.prepare(args.output, args.overwrite, hadoopConf);
     EmbedSettings settings = EmbedSettings.of(args, sc.getConf());
     if (sc.isLocal()) {
-      // The driver is the executor: finding the model now costs nothing later and fails before any input is read.
-      ExecutorModels.resolve(settings.model());
+      // The driver is the executor: loading the model now costs nothing later (tasks reuse it) and a missing or corrupt
+      // model fails before any input is read.
+      ExecutorModels.get(settings.model(), TaskDevices.forCurrentTask(settings.devices()));
     }
 
     // 1. Read and check.

@@ -42,8 +42,8 @@ public final class ExecutorModels {
     return MODELS.computeIfAbsent(new Key(spec, device.toString()), k -> load(spec, device));
   }
 
-  /** Resolves the model folder; used on the driver to fail before any work when the model cannot be found. */
-  public static Path resolve(ModelSpec spec) {
+  /** The local folder of the model, fetched or imported first when it lives elsewhere. */
+  static Path resolve(ModelSpec spec) {
     try {
       return ModelSources.resolve(spec.nameOrPath(), spec.sources());
     } catch (IOException e) {

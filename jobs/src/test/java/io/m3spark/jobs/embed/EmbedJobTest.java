@@ -369,6 +369,32 @@ class EmbedJobTest {
   }
 
   @Test
+  void corruptOrMissingModelsAreNamedBeforeAnyInputIsRead() throws Exception {
+    write(dir.resolve("one.jsonl"), "{\"id\": \"o1\", \"text\": \"hello\"}");
+    Path corrupt = dir.resolve("corrupt-model");
+    Files.createDirectories(corrupt);
+    try (var files = Files.list(modelFolder)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, corrupt.resolve(f.getFileName()));
+      }
+    }
+    byte[] weights = Files.readAllBytes(corrupt.resolve("model.safetensors"));
+    Files.write(corrupt.resolve("model.safetensors"), java.util.Arrays.copyOf(weights, weights.length / 2));
+    Exception e = assertThrows(Exception.class, () -> EmbedJob.run(spark, args("--model_name_or_path",
+        corrupt.toString(), "--input", dir.resolve("one.jsonl").toString(), "--output", dir.resolve("o1").toString())));
+    String message = io.m3spark.cli.Errors.userMessage(e);
+    assertTrue(message.contains(corrupt.resolve("model.safetensors").toString()) && message.contains("truncated"),
+        message);
+
+    Path missing = dir.resolve("no-such-model");
+    e = assertThrows(Exception.class, () -> EmbedJob.run(spark, args("--model_name_or_path", missing.toString(),
+        "--input", dir.resolve("one.jsonl").toString(), "--output", dir.resolve("o2").toString())));
+    message = io.m3spark.cli.Errors.userMessage(e);
+    assertTrue(message.contains("cannot find model") && message.contains(missing.toString()), message);
+    assertFalse(Files.exists(dir.resolve("o1")) || Files.exists(dir.resolve("o2")));
+  }
+
+  @Test
   void existingOutputNeedsOverwrite() throws Exception {
     write(dir.resolve("one.jsonl"), "{\"id\": \"o1\", \"text\": \"hello\"}");
     Path out = dir.resolve("existing");
