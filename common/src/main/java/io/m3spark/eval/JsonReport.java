@@ -1,5 +1,6 @@
 package io.m3spark.eval;
 
+import io.m3spark.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;

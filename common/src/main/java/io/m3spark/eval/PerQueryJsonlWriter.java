@@ -1,5 +1,6 @@
 package io.m3spark.eval;
 
+import io.m3spark.io.AtomicFiles;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.BufferedWriter;
@@ -24,7 +25,7 @@ public final class PerQueryJsonlWriter implements PerQueryListener, AutoCloseabl
 
   public PerQueryJsonlWriter(Path target) throws IOException {
     this.target = target;
-    this.tmp = AtomicFiles.tempFor(target);
+    this.tmp = AtomicFiles.tempSibling(target);
     this.out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
   }
 

@@ -6,10 +6,8 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * A UTF-8 text file written through a temporary sibling and renamed into place on {@link #commit()}, so a crash or a
@@ -24,8 +22,7 @@ public final class AtomicTextFile implements Closeable {
 
   private AtomicTextFile(Path target) throws IOException {
     this.target = target.toAbsolutePath();
-    Files.createDirectories(this.target.getParent());
-    this.tmp = Files.createTempFile(this.target.getParent(), "." + this.target.getFileName(), ".tmp");
+    this.tmp = AtomicFiles.tempSibling(this.target);
     this.out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp), StandardCharsets.UTF_8));
   }
 
@@ -54,11 +51,7 @@ public final class AtomicTextFile implements Closeable {
   /** Flushes and renames the temporary file onto the target, replacing it. */
   public void commit() throws IOException {
     out.close();
-    try {
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-    }
+    AtomicFiles.moveInto(tmp, target);
     committed = true;
   }
 

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.m3spark.io.AtomicFiles;
 import io.m3spark.text.M3Tokenizer;
 import io.m3spark.text.TokenBatch;
 import io.m3spark.text.TokenizedText;
@@ -452,7 +453,7 @@ public final class M3Model implements AutoCloseable {
     Path parent = target.getParent();
     Files.createDirectories(parent);
     lock.readLock().lock();
-    Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".saving-");
+    Path tmp = AtomicFiles.tempSiblingFolder(target, "saving");
     try {
       ensureOpen();
       config.write(tmp.resolve("config.json"));

@@ -28,11 +28,11 @@ public final class SafetensorsWriter {
    */
   public static void write(Path file, Map<String, HostTensor> tensors, Map<String, String> metadata) throws IOException {
     byte[] header = header(tensors, metadata);
-    AtomicFiles.write(file, ch -> {
-      AtomicFiles.writeFully(ch, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length));
-      AtomicFiles.writeFully(ch, ByteBuffer.wrap(header));
+    io.m3spark.io.AtomicFiles.write(file, ch -> {
+      Channels.writeFully(ch, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length));
+      Channels.writeFully(ch, ByteBuffer.wrap(header));
       for (HostTensor t : tensors.values()) {
-        AtomicFiles.writeFully(ch, t.bytes());
+        Channels.writeFully(ch, t.bytes());
       }
     });
   }

@@ -52,11 +52,11 @@ final class TorchZipRecords {
     while (local.hasRemaining()) {
       local.put((byte) 'Z');
     }
-    AtomicFiles.writeFully(ch, local.flip());
+    Channels.writeFully(ch, local.flip());
 
     CRC32 crc = new CRC32();
     crc.update(data.duplicate());
-    AtomicFiles.writeFully(ch, data.duplicate());
+    Channels.writeFully(ch, data.duplicate());
     boolean zip64 = localZip64.length > 0;
     if (size > 0) {
       ByteBuffer descriptor = le(zip64 ? 24 : 16).putInt(0x08074b50).putInt((int) crc.getValue());
@@ -65,7 +65,7 @@ final class TorchZipRecords {
       } else {
         descriptor.putInt((int) size).putInt((int) size);
       }
-      AtomicFiles.writeFully(ch, descriptor.flip());
+      Channels.writeFully(ch, descriptor.flip());
     }
 
     byte[] centralZip64 = zip64 ? zip64Extra(bigSize ? size : -1, bigSize ? size : -1, bigOffset ? offset : -1) : new byte[0];
@@ -84,7 +84,7 @@ final class TorchZipRecords {
   void finish() throws IOException {
     long cdOffset = ch.position();
     long cdSize = central.size();
-    AtomicFiles.writeFully(ch, ByteBuffer.wrap(central.toByteArray()));
+    Channels.writeFully(ch, ByteBuffer.wrap(central.toByteArray()));
     long z64Offset = ch.position();
     ByteBuffer end = le(56 + 20 + 22);
     end.putInt(0x06064b50).putLong(44).putShort((short) 0x031e).putShort((short) 0x002d).putInt(0).putInt(0)
@@ -93,7 +93,7 @@ final class TorchZipRecords {
     end.putInt(0x06054b50).putShort((short) 0).putShort((short) 0)
         .putShort((short) Math.min(count, 0xffff)).putShort((short) Math.min(count, 0xffff))
         .putInt((int) Math.min(cdSize, U32_MAX)).putInt((int) Math.min(cdOffset, U32_MAX)).putShort((short) 0);
-    AtomicFiles.writeFully(ch, end.flip());
+    Channels.writeFully(ch, end.flip());
   }
 
   /** The zip64 extended-information field with the values that are not negative, or nothing if none is. */

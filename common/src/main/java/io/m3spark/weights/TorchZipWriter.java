@@ -30,7 +30,7 @@ public final class TorchZipWriter {
       keys.add(Integer.toString(i));
     }
     keys.sort(null); // torch.save writes storages in sorted(key) order, and keys are strings
-    AtomicFiles.write(file, ch -> {
+    io.m3spark.io.AtomicFiles.write(file, ch -> {
       TorchZipRecords zip = new TorchZipRecords(ch, prefix);
       zip.add("data.pkl", ByteBuffer.wrap(pickle));
       for (String key : keys) {

@@ -1,7 +1,7 @@
 package io.m3spark.jobs.eval;
 
+import io.m3spark.io.AtomicFiles;
 import io.m3spark.cli.Command;
-import io.m3spark.eval.AtomicFiles;
 import io.m3spark.eval.EvaluationResult;
 import io.m3spark.eval.Evaluator;
 import io.m3spark.eval.JsonReport;

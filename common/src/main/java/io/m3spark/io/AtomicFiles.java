@@ -1,0 +1,109 @@
+package io.m3spark.io;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+
+/**
+ * Outputs that appear whole or not at all: content goes to a temporary sibling of the target (same folder, so the
+ * rename is atomic) and is renamed over the target once complete. A crash or a bad record halfway never leaves a
+ * truncated file that a later stage would take for finished.
+ *
+ * <p>Temporary files and folders are created with the process's default permissions (the umask), not the
+ * owner-only permissions of {@link Files#createTempFile}, so the renamed output is readable like any other file.
+ */
+public final class AtomicFiles {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private AtomicFiles() {}
+
+  /** Writes bytes to a channel. */
+  @FunctionalInterface
+  public interface ChannelBody {
+    void write(FileChannel out) throws IOException;
+  }
+
+  /** Writes text. */
+  @FunctionalInterface
+  public interface WriterBody {
+    void write(Writer out) throws IOException;
+  }
+
+  /** Writes what {@code body} produces to {@code target}, synced to disk before the rename. */
+  public static void write(Path target, ChannelBody body) throws IOException {
+    Path tmp = tempSibling(target);
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        body.write(ch);
+        ch.force(true);
+      }
+      moveInto(tmp, target);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Writes UTF-8 text that {@code body} produces to {@code target}. */
+  public static void writeText(Path target, WriterBody body) throws IOException {
+    Path tmp = tempSibling(target);
+    try {
+      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        body.write(w);
+      }
+      moveInto(tmp, target);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  public static void writeString(Path target, String content) throws IOException {
+    writeText(target, w -> w.write(content));
+  }
+
+  /** A new empty file next to {@code target} (its folder is created if needed). */
+  public static Path tempSibling(Path target) throws IOException {
+    Path abs = target.toAbsolutePath();
+    Files.createDirectories(abs.getParent());
+    while (true) {
+      try {
+        return Files.createFile(abs.resolveSibling(tempName(abs, ".tmp")));
+      } catch (FileAlreadyExistsException e) {
+        // another writer drew the same name: draw again
+      }
+    }
+  }
+
+  /** A new empty folder next to {@code target}, e.g. to assemble a model folder before renaming it into place. */
+  public static Path tempSiblingFolder(Path target, String purpose) throws IOException {
+    Path abs = target.toAbsolutePath();
+    Files.createDirectories(abs.getParent());
+    while (true) {
+      try {
+        return Files.createDirectory(abs.resolveSibling(tempName(abs, "." + purpose)));
+      } catch (FileAlreadyExistsException e) {
+        // another writer drew the same name: draw again
+      }
+    }
+  }
+
+  /** Renames {@code tmp} onto {@code target}, replacing it; atomically where the file system can. */
+  public static void moveInto(Path tmp, Path target) throws IOException {
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static String tempName(Path target, String suffix) {
+    return "." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE) + suffix;
+  }
+}
