@@ -2,6 +2,7 @@ package io.m3spark.cli;
 
 import io.m3spark.jobs.embed.EmbedCommand;
 import io.m3spark.jobs.eval.EvalRunCommand;
+import io.m3spark.jobs.search.SearchCommand;
 import java.util.List;
 
 /** Every subcommand of {@code m3spark}, in the order {@code --help} lists them. */
@@ -9,6 +10,6 @@ public final class Commands {
   private Commands() {}
 
   public static List<Command<?>> all() {
-    return List.of(new EmbedCommand(), new EvalRunCommand());
+    return List.of(new EmbedCommand(), new SearchCommand(), new EvalRunCommand());
   }
 }
