@@ -2,6 +2,7 @@ package io.m3spark.cli;
 
 import io.m3spark.jobs.embed.EmbedCommand;
 import io.m3spark.jobs.eval.EvalRunCommand;
+import io.m3spark.jobs.mine.MineCommand;
 import io.m3spark.jobs.search.SearchCommand;
 import java.util.List;
 
@@ -10,6 +11,6 @@ public final class Commands {
   private Commands() {}
 
   public static List<Command<?>> all() {
-    return List.of(new EmbedCommand(), new SearchCommand(), new EvalRunCommand());
+    return List.of(new EmbedCommand(), new SearchCommand(), new MineCommand(), new EvalRunCommand());
   }
 }
