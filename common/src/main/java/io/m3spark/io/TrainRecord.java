@@ -105,7 +105,7 @@ public final class TrainRecord implements Serializable {
     return new TrainRecord(copy);
   }
 
-  /** One JSON line without the newline; non-ASCII text is written as is (FlagEmbedding's {@code ensure_ascii=False}). */
+  /** One JSON line, no newline; non-ASCII text is written as is (FlagEmbedding's {@code ensure_ascii=False}). */
   public String toJsonLine() {
     try {
       return JSON.writeValueAsString(json);

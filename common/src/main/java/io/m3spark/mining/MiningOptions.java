@@ -7,10 +7,10 @@ import java.io.Serializable;
  * negatives, random sampling, no score filters); the filters are sentence-transformers' {@code mine_hard_negatives}
  * options. Build with {@link #builder()}.
  *
- * <p>No FlagEmbedding-parity switch is needed: with the filters off and a corpus large enough for the top-up, the
- * sampler follows hn_mine's algorithm step by step. Its only divergences are improvements that cannot change a
- * well-formed run's distribution (seeded RNG; top-ups never duplicate or pick the query) — and Python's unseeded
- * {@code random} could not be reproduced bit for bit anyway.
+ * <p>No FlagEmbedding-parity switch: with the filters off, the sampler follows hn_mine's steps (range, exact-text
+ * exclusion, {@code random.sample}, top-up appended). It differs only where FlagEmbedding is defective — a seeded RNG,
+ * and top-ups that are never the query, a duplicate, a top-a hit or a rejected candidate (#464) — and Python's
+ * unseeded {@code random} could not be reproduced bit for bit anyway, so a switch would buy no parity.
  *
  * @param rangeStart a: first 0-based rank position sampled (hits ranked above it are skipped as likely false negatives)
  * @param rangeEnd b: end (exclusive) of the sampled positions, and K, the number of hits to search for

@@ -8,8 +8,8 @@ import java.util.List;
  * negative scores and chosen ranks. Fixed memory; build one per Spark partition with {@link #record} and combine with
  * {@link #merge}, which gives exactly the statistics of the union.
  *
- * <p>Score histograms span [−1, 1] in steps of 0.001 (dense scores of normalised vectors); ranks span [0, 4096) in
- * steps of 1. Values outside are still counted, and quantiles there answer as the exact min or max.
+ * <p>Score histograms span [−1, 1] in steps of 0.001 (dense scores of normalised vectors); ranks 0..4095 have a bin
+ * each. Values outside are still counted, and quantiles there answer as the exact min or max.
  */
 public final class MiningStats implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -27,7 +27,8 @@ public final class MiningStats implements Serializable {
   long totalShortfall;
   final FixedBinHistogram positiveScores = new FixedBinHistogram(-1, 1, 2000);
   final FixedBinHistogram negativeScores = new FixedBinHistogram(-1, 1, 2000);
-  final FixedBinHistogram negativeRanks = new FixedBinHistogram(0, 4096, 4096);
+  // bins centred on the integers, so rank quantiles read as whole ranks
+  final FixedBinHistogram negativeRanks = new FixedBinHistogram(-0.5, 4095.5, 4096);
 
   /** Adds one record's outcome; {@code positiveScores} are its positives' dense scores (null if not computed). */
   public MiningStats record(MinedNegatives mined, List<Float> positiveScores) {
@@ -47,7 +48,7 @@ public final class MiningStats implements Serializable {
     }
     minedNegatives += mined.minedCount();
     topUps += mined.topUpCount();
-    if (mined.minedCount() < mined.neg().size() + mined.shortfall()) {
+    if (mined.topUpCount() > 0 || mined.shortfall() > 0) {
       queriesBelowTarget++;
     }
     if (mined.shortfall() > 0) {

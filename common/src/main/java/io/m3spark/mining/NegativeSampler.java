@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Chooses one record's hard negatives from its ranked search hits — FlagEmbedding's hn_mine per-query step (spec §1.2
- * steps 6–7) plus sentence-transformers' positive-aware filters:
+ * Chooses one record's hard negatives from its ranked search hits — FlagEmbedding's hn_mine per-query step
+ * (spec §1.2 steps 6–7) plus sentence-transformers' positive-aware filters:
  *
  * <ol>
  *   <li>walk rank positions [a, min(b, hits)) in order; drop a candidate whose text equals a positive or the raw
@@ -21,9 +21,10 @@ import java.util.SplittableRandom;
  *   <li>more survivors than {@code negative_number}: RANDOM draws a uniform sample without replacement in random
  *       order ({@code random.sample}); TOP keeps the best-ranked;
  *   <li>fewer: top up with random corpus texts that are not a positive, not the query, not already chosen, not a
- *       candidate a rule rejected and not one of the top-a hits deliberately skipped (likely false negatives). Draws
- *       are without replacement and bounded; what cannot be found is reported as a shortfall, never a crash (FlagEmbedding
- *       crashes when the corpus is smaller than need + |pos|, and may pick the query or a duplicate, #464).
+ *       candidate a rule rejected and not one of the top-a hits deliberately skipped (likely false negatives).
+ *       Draws are without replacement and bounded; what cannot be found is reported as a shortfall, never a crash
+ *       (FlagEmbedding crashes when the corpus is smaller than need + |pos|, and may pick the query or a duplicate,
+ *       #464).
  * </ol>
  *
  * <p>The margin rules compare against the <em>lowest</em> positive score of the record: a candidate that scores within

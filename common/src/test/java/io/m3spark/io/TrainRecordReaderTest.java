@@ -115,6 +115,19 @@ class TrainRecordReaderTest {
   }
 
   @Test
+  void recordsSurviveJavaSerialization() throws Exception {
+    TrainRecord r = good(reader.parse("f", 1, "{\"query\":\"질문\",\"pos\":[\"p\"],\"x\":[1,{\"y\":null}]}"));
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(r);
+    }
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+        new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      assertEquals(r.toJsonLine(), ((TrainRecord) in.readObject()).toJsonLine());
+    }
+  }
+
+  @Test
   void blankLineIsBlank() {
     assertInstanceOf(ParsedLine.Blank.class, reader.parse("f", 2, "  "));
   }

@@ -9,6 +9,9 @@ import java.util.Map;
 
 /**
  * The {@code m3spark} command line: {@code m3spark <command> [flags]}. Exit codes: 0 done, 1 failed, 2 usage error.
+ *
+ * <p>A command whose name has two words (e.g. {@code prepare split}) belongs to a group: {@code m3spark prepare}
+ * alone, or with {@code --help}, lists the group's subcommands.
  */
 public final class Cli {
   private final Map<String, Command<?>> commands = new LinkedHashMap<>();
@@ -31,13 +34,23 @@ public final class Cli {
       out.print(overview());
       return args.length == 0 ? 2 : 0;
     }
-    Command<?> command = commands.get(args[0]);
+    String name = args[0];
+    int words = 1;
+    if (!commands.containsKey(name) && isGroup(name)) {
+      if (args.length == 1 || isHelp(args[1])) {
+        out.print(groupOverview(name));
+        return args.length == 1 ? 2 : 0;
+      }
+      name = name + " " + args[1];
+      words = 2;
+    }
+    Command<?> command = commands.get(name);
     if (command == null) {
-      err.println("m3spark: unknown command '" + args[0] + "'\n");
-      err.print(overview());
+      err.println("m3spark: unknown command '" + name + "'\n");
+      err.print(words == 2 ? groupOverview(args[0]) : overview());
       return 2;
     }
-    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    String[] rest = Arrays.copyOfRange(args, words, args.length);
     if (Arrays.stream(rest).anyMatch(Cli::isHelp)) {
       out.print(ArgParser.help(command.name(), command.summary(), command.argsType()));
       return 0;
@@ -81,6 +94,23 @@ public final class Cli {
       sb.append(String.format(Locale.ROOT, "  %-" + width + "s%s%n", c.name(), c.summary()));
     }
     sb.append("\nrun 'm3spark <command> --help' for a command's flags and their defaults\n");
+    return sb.toString();
+  }
+
+  private boolean isGroup(String word) {
+    return commands.keySet().stream().anyMatch(n -> n.startsWith(word + " "));
+  }
+
+  private String groupOverview(String group) {
+    StringBuilder sb = new StringBuilder("usage: m3spark " + group + " <subcommand> [flags]\n\nsubcommands:\n");
+    int width = commands.keySet().stream().mapToInt(String::length).max().orElse(0) + 4 - group.length() - 1;
+    for (Command<?> c : commands.values()) {
+      if (c.name().startsWith(group + " ")) {
+        sb.append(String.format(Locale.ROOT, "  %-" + width + "s%s%n", c.name().substring(group.length() + 1),
+            c.summary()));
+      }
+    }
+    sb.append("\nrun 'm3spark " + group + " <subcommand> --help' for a subcommand's flags and their defaults\n");
     return sb.toString();
   }
 

@@ -6,7 +6,7 @@ package io.m3spark.cli;
  * @param <A> the command's flags
  */
 public interface Command<A extends CommandArgs> {
-  /** The word after {@code m3spark}, e.g. {@code embed}. */
+  /** The word after {@code m3spark}, e.g. {@code embed}; two words for a grouped subcommand ({@code prepare split}). */
   String name();
 
   /** One line for {@code m3spark --help}. */

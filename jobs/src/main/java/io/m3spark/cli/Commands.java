@@ -3,6 +3,9 @@ package io.m3spark.cli;
 import io.m3spark.jobs.embed.EmbedCommand;
 import io.m3spark.jobs.eval.EvalRunCommand;
 import io.m3spark.jobs.mine.MineCommand;
+import io.m3spark.jobs.prepare.ImportSquadCommand;
+import io.m3spark.jobs.prepare.MakeEvalSetCommand;
+import io.m3spark.jobs.prepare.SplitCommand;
 import io.m3spark.jobs.search.SearchCommand;
 import java.util.List;
 
@@ -11,6 +14,7 @@ public final class Commands {
   private Commands() {}
 
   public static List<Command<?>> all() {
-    return List.of(new EmbedCommand(), new SearchCommand(), new MineCommand(), new EvalRunCommand());
+    return List.of(new EmbedCommand(), new SearchCommand(), new MineCommand(), new EvalRunCommand(),
+        new ImportSquadCommand(), new SplitCommand(), new MakeEvalSetCommand());
   }
 }
