@@ -203,11 +203,12 @@ public final class M3Model implements AutoCloseable {
       throw new IOException("missing head file(s) " + String.join(" and ", missing) + " in " + folder
           + ": a BGE-M3 checkpoint ships colbert_linear.pt and sparse_linear.pt next to the backbone. Copy them from the "
           + "checkpoint this model came from, or, to start from a plain backbone (fine-tuning a new model), load with "
-          + "LoadOptions.initNewHeads(true) to initialise both heads randomly, as FlagEmbedding does.");
+          + "--init_new_heads (LoadOptions.initNewHeads) to initialise both heads on purpose. (FlagEmbedding silently uses "
+          + "random heads here; m3spark does not.)");
     }
     warn(warnings, "missing " + String.join(" and ", missing) + " in " + folder
-        + ": both heads (colbert_linear, sparse_linear) are initialised randomly (torch.nn.Linear defaults, fixed seed), "
-        + "as FlagEmbedding does; their outputs mean nothing until trained");
+        + ": both heads (colbert_linear, sparse_linear) are initialised as asked (torch.nn.Linear's default init, fixed "
+        + "seed); sparse and ColBERT outputs mean nothing until trained, dense is unaffected");
     SplittableRandom rnd = new SplittableRandom(HEAD_INIT_SEED);
     heads.put(M3Heads.COLBERT_WEIGHT, uniform(rnd, hidden, colbertDim, hidden));
     heads.put(M3Heads.COLBERT_BIAS, uniform(rnd, hidden, colbertDim));
