@@ -16,7 +16,14 @@ public final class NpyReader {
 
   private NpyReader() {}
 
-  public static float[][] read(InputStream stream) throws IOException {
+  /**
+   * The shape of a 2-D float32 array and where its data starts, so that rows can be read with a seek: row r begins at
+   * byte {@code dataOffset + r * cols * 4}.
+   */
+  public record Header(long rows, int cols, long dataOffset) {}
+
+  /** Reads the header and leaves {@code stream} at the first data byte. */
+  public static Header readHeader(InputStream stream) throws IOException {
     DataInputStream in = new DataInputStream(stream);
     byte[] magic = in.readNBytes(6);
     if (!Arrays.equals(magic, NpyWriter.MAGIC)) {
@@ -26,7 +33,8 @@ public final class NpyReader {
     in.readUnsignedByte();
     byte[] lengthBytes = in.readNBytes(major == 1 ? 2 : 4);
     ByteBuffer lb = ByteBuffer.wrap(Arrays.copyOf(lengthBytes, 4)).order(ByteOrder.LITTLE_ENDIAN);
-    String header = new String(in.readNBytes(lb.getInt()), StandardCharsets.ISO_8859_1);
+    int headerLength = lb.getInt();
+    String header = new String(in.readNBytes(headerLength), StandardCharsets.ISO_8859_1);
     if (!header.contains("'descr': '<f4'") || !header.contains("'fortran_order': False")) {
       throw new IOException("only C-order <f4 arrays are supported, header: " + header.strip());
     }
@@ -34,8 +42,15 @@ public final class NpyReader {
     if (!m.find()) {
       throw new IOException("only 2-D arrays are supported, header: " + header.strip());
     }
-    int rows = Integer.parseInt(m.group(1));
-    int cols = Integer.parseInt(m.group(2));
+    return new Header(Long.parseLong(m.group(1)), Integer.parseInt(m.group(2)),
+        6 + 2 + lengthBytes.length + headerLength);
+  }
+
+  public static float[][] read(InputStream stream) throws IOException {
+    DataInputStream in = new DataInputStream(stream);
+    Header h = readHeader(in);
+    int rows = Math.toIntExact(h.rows());
+    int cols = h.cols();
     float[][] result = new float[rows][cols];
     byte[] row = new byte[cols * Float.BYTES];
     for (int r = 0; r < rows; r++) {

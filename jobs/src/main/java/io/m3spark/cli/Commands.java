@@ -3,9 +3,11 @@ package io.m3spark.cli;
 import io.m3spark.jobs.embed.EmbedCommand;
 import io.m3spark.jobs.eval.EvalRunCommand;
 import io.m3spark.jobs.importonnx.ImportOnnxCommand;
+import io.m3spark.jobs.mine.MineCommand;
 import io.m3spark.jobs.prepare.ImportSquadCommand;
 import io.m3spark.jobs.prepare.MakeEvalSetCommand;
 import io.m3spark.jobs.prepare.SplitCommand;
+import io.m3spark.jobs.search.SearchCommand;
 import java.util.List;
 
 /** Every subcommand of {@code m3spark}, in the order {@code --help} lists them. */
@@ -14,6 +16,6 @@ public final class Commands {
 
   public static List<Command<?>> all() {
     return List.of(new ImportSquadCommand(), new SplitCommand(), new MakeEvalSetCommand(), new EmbedCommand(),
-        new EvalRunCommand(), new ImportOnnxCommand());
+        new SearchCommand(), new MineCommand(), new EvalRunCommand(), new ImportOnnxCommand());
   }
 }

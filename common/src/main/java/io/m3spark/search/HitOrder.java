@@ -1,0 +1,37 @@
+package io.m3spark.search;
+
+import java.io.Serializable;
+import java.util.Comparator;
+
+/**
+ * The one ranking order of every search result in m3spark: score descending, then docid ascending (String order), so
+ * that equal scores (duplicate texts, duplicate vectors) rank the same way whatever the sharding, the block sizes or the
+ * partitioning. Both the per-shard selection ({@link ExactTopK}) and the merge ({@link TopKMerger}) use this order, which
+ * is what makes the merged top k exactly the top k of the whole corpus.
+ *
+ * <p>Scores are compared as the fp32 values the matmul produced ({@link Float#compare}, so -0.0 ranks below 0.0 and NaN
+ * first): two documents tie only when their computed scores are bit-identical.
+ */
+public final class HitOrder implements Comparator<Hit>, Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** The shared instance. */
+  public static final HitOrder INSTANCE = new HitOrder();
+
+  private HitOrder() {}
+
+  @Override
+  public int compare(Hit a, Hit b) {
+    return compare(a.score(), a.docid(), b.score(), b.docid());
+  }
+
+  /** The same order on unboxed fields, for hot loops that have not built {@link Hit}s yet. */
+  public static int compare(float scoreA, String docidA, float scoreB, String docidB) {
+    int byScore = Float.compare(scoreB, scoreA);
+    return byScore != 0 ? byScore : docidA.compareTo(docidB);
+  }
+
+  private Object readResolve() {
+    return INSTANCE;
+  }
+}
