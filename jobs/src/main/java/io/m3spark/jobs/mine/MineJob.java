@@ -4,10 +4,11 @@ import io.m3spark.io.BadTrainRecord;
 import io.m3spark.io.TrainRecord;
 import io.m3spark.jobs.embed.EmbedSettings;
 import io.m3spark.jobs.embed.EmbeddedRecord;
-import io.m3spark.jobs.embed.PartitionEmbedder;
+import io.m3spark.jobs.embed.RecordEmbedder;
 import io.m3spark.jobs.embed.TextComposer;
 import io.m3spark.jobs.embed.TextRecord;
 import io.m3spark.jobs.search.DistributedSearch;
+import io.m3spark.jobs.spark.ModelSpec;
 import io.m3spark.mining.Candidate;
 import io.m3spark.mining.MinedNegatives;
 import io.m3spark.mining.MiningOptions;
@@ -44,7 +45,7 @@ import scala.Tuple3;
  *       {@code --skip_bad_records});</li>
  *   <li>corpus: distinct input pos ∪ neg, or the candidate pool alone ({@link MiningCorpus});</li>
  *   <li>embed corpus passages (no instruction) and queries (with the instruction format): dense CLS, normalised, on the
- *       executors with the embed job's model cache and batching ({@link PartitionEmbedder});</li>
+ *       executors with the embed job's model cache and batching ({@link RecordEmbedder});</li>
  *   <li>exact top-b search ({@link DistributedSearch});</li>
  *   <li>per record, the seeded {@link NegativeSampler} (slice [a, b), exclusions, filters, sampling, top-up);</li>
  *   <li>write the records in input order with {@code neg} replaced, stale scores dropped or (with {@code --add_scores})
@@ -105,7 +106,7 @@ public final class MineJob {
     Broadcast<Map<String, Integer>> indexOfText = sc.broadcast(textIndex);
 
     // 3. Embed: passages without instruction, queries with it (spec §1.2 step 3).
-    EmbedSettings passageSettings = settings(args, args.embedderPassageMaxLength);
+    EmbedSettings passageSettings = settings(args, args.embedderPassageMaxLength, sc);
     List<Tuple2<Long, TextRecord>> textRecords = new ArrayList<>(texts.size());
     for (int i = 0; i < texts.size(); i++) {
       textRecords.add(new Tuple2<>((long) i, new TextRecord(i, MiningCorpus.docid(i), texts.get(i), null)));
@@ -120,7 +121,7 @@ public final class MineJob {
         args.queryInstructionFormatForRetrieval);
     JavaPairRDD<Long, float[]> queryVectors = embed(sc, records.mapToPair(r -> new Tuple2<>(r._1(),
         new TextRecord(r._1(), Long.toString(r._1()), queryText.compose(r._2().query(), null), null))),
-        settings(args, args.embedderQueryMaxLength), partitions);
+        settings(args, args.embedderQueryMaxLength, sc), partitions);
     queryVectors.count();
     clock.stage("embed queries");
 
@@ -187,18 +188,17 @@ public final class MineJob {
     return new MineResult(recordCount, badCount, corpusSize, writer.output().toString(), warnings, clock.seconds());
   }
 
-  private static EmbedSettings settings(MineArgs args, int maxLength) {
-    // hn_mine's embedding: dense only, CLS pooling, L2-normalised (spec §1.2 step 3).
-    return new EmbedSettings(args.modelNameOrPath, false, List.copyOf(args.devices), maxLength, args.batchSize,
+  private static EmbedSettings settings(MineArgs args, int maxLength, JavaSparkContext sc) {
+    // hn_mine's embedding: fp32, dense only, CLS pooling, L2-normalised (spec §1.2 step 3).
+    ModelSpec model = ModelSpec.of(args.modelNameOrPath, false, false, null, sc.getConf());
+    return new EmbedSettings(model, List.copyOf(args.devices), maxLength, args.batchSize,
         (long) args.batchSize * maxLength, true, false, false, "cls", true);
   }
 
-  /** Embeds records with the embed job's per-partition embedder; returns index → dense vector, cached. */
+  /** Embeds records with the embed job's machinery; returns index → dense vector, cached. */
   private static JavaPairRDD<Long, float[]> embed(JavaSparkContext sc, JavaPairRDD<Long, TextRecord> records,
       EmbedSettings settings, int partitions) {
-    return records.sortByKey(true, partitions)
-        .mapPartitions(new PartitionEmbedder(settings, sc.sc().longAccumulator(), sc.sc().longAccumulator(),
-            sc.sc().collectionAccumulator()))
+    return RecordEmbedder.embed(sc, records, settings, partitions)
         .mapToPair((EmbeddedRecord r) -> new Tuple2<>(r.order(), r.dense()))
         .persist(StorageLevel.MEMORY_AND_DISK());
   }
