@@ -220,18 +220,23 @@ public final class EvaluateJob {
       JavaPairRDD<String, Hit[]> lexical = stale.containsKey(RetrievalMode.SPARSE) || candidates
           ? SparseSearch.search(passages, queries, args.searchTopK, partitions).persist(StorageLevel.MEMORY_AND_DISK())
           : null;
-      JavaPairRDD<String, String> union = candidates ? union(dense, lexical) : null;
-      Map<String, EmbeddedRecord> queryRecords = candidates ? queries.mapToPair(q -> new Tuple2<>(q.id(), q))
-          .collectAsMap() : Map.of();
+      Map<RetrievalMode, JavaPairRDD<String, Hit[]>> hitsByMode = new LinkedHashMap<>();
+      if (candidates) {
+        List<RetrievalMode> reranked = stale.keySet().stream().filter(RetrievalMode::reranksCandidates).toList();
+        Map<String, EmbeddedRecord> queryRecords = new java.util.HashMap<>(
+            queries.mapToPair(q -> new Tuple2<>(q.id(), q)).collectAsMap());
+        hitsByMode.putAll(CandidateReranker.rerank(sc, passages, queryRecords, union(dense, lexical), reranked,
+            args.weights(), args.searchTopK, partitions, List.copyOf(args.devices)));
+      }
+      if (dense != null) {
+        hitsByMode.put(RetrievalMode.DENSE, dense);
+      }
+      if (lexical != null) {
+        hitsByMode.put(RetrievalMode.SPARSE, lexical);
+      }
       for (Map.Entry<RetrievalMode, CacheKey> e : stale.entrySet()) {
         RetrievalMode mode = e.getKey();
-        JavaPairRDD<String, Hit[]> hits = switch (mode) {
-          case DENSE -> dense;
-          case SPARSE -> lexical;
-          default -> CandidateReranker.rerank(sc, passages, new java.util.HashMap<>(queryRecords), union, mode,
-              args.weights(), args.searchTopK, partitions);
-        };
-        Map<String, Hit[]> byQid = new java.util.HashMap<>(hits.collectAsMap());
+        Map<String, Hit[]> byQid = new java.util.HashMap<>(hitsByMode.get(mode).collectAsMap());
         if (args.ignoreIdenticalIds) {
           byQid.replaceAll((qid, list) -> Arrays.stream(list).filter(h -> !h.docid().equals(qid)).toArray(Hit[]::new));
         }
