@@ -55,13 +55,8 @@ public final class ExactTopK implements AutoCloseable {
     this.corpusTransposed = corpus.transpose();
   }
 
-  /** Number of documents in the shard. */
-  public int size() {
-    return ids.length;
-  }
-
   /**
-   * The top {@code min(k, size())} hits of every query row, in {@link HitOrder}.
+   * The top {@code min(k, shard size)} hits of every query row, in {@link HitOrder}.
    *
    * @throws IllegalArgumentException if the queries' dimension differs from the corpus'
    */

@@ -22,13 +22,8 @@ public final class HitOrder implements Comparator<Hit>, Serializable {
 
   @Override
   public int compare(Hit a, Hit b) {
-    return compare(a.score(), a.docid(), b.score(), b.docid());
-  }
-
-  /** The same order on unboxed fields, for hot loops that have not built {@link Hit}s yet. */
-  public static int compare(float scoreA, String docidA, float scoreB, String docidB) {
-    int byScore = Float.compare(scoreB, scoreA);
-    return byScore != 0 ? byScore : docidA.compareTo(docidB);
+    int byScore = Float.compare(b.score(), a.score());
+    return byScore != 0 ? byScore : a.docid().compareTo(b.docid());
   }
 
   private Object readResolve() {

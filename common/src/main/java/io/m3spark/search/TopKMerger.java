@@ -31,15 +31,6 @@ public final class TopKMerger {
     return out;
   }
 
-  /** Merges any number of sorted lists, pairwise. */
-  public static Hit[] mergeAll(Iterable<Hit[]> lists, int k) {
-    Hit[] merged = new Hit[0];
-    for (Hit[] list : lists) {
-      merged = merge(merged, list, k);
-    }
-    return merged;
-  }
-
   /** Sorts a list of hits by {@link HitOrder} and keeps the first {@code k} (for unsorted input). */
   public static Hit[] top(Hit[] hits, int k) {
     Hit[] sorted = hits.clone();

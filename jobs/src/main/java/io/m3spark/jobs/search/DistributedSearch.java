@@ -21,8 +21,9 @@ import scala.Tuple2;
  *       keep the cluster busy).</li>
  *   <li>Shards are crossed with query blocks ({@code cartesian}); each task scores its pairs with {@link ShardSearcher},
  *       one matmul + topK per pair, so the largest temporary is one block × one shard of scores.</li>
- *   <li>Partial lists are merged per query with {@code reduceByKey} and a merge bounded to k (map-side too), then sorted
- *       by the query's position in the input.</li>
+ *   <li>Partial lists are merged per query with {@code reduceByKey} and a merge bounded to k (map-side too), into
+ *       partitions that hold contiguous ranges of query positions ({@link QueryRangePartitioner}), then sorted within
+ *       each partition: results come out in the queries' input order after a single shuffle.</li>
  * </ol>
  * Why a cartesian product rather than broadcasting the queries: it works for query sets of any size (mining searches
  * with every training query, which can be larger than the corpus) without holding them on the driver, and with the
@@ -62,6 +63,7 @@ public final class DistributedSearch {
 
     List<Integer> corpusDims = shards.map(VectorBlock::dim).distinct().collect();
     List<Integer> queryDims = queryBlocks.map(VectorBlock::dim).distinct().collect();
+    long queryCount = queryBlocks.map(b -> (long) b.rows()).fold(0L, Long::sum);
     if (corpusDims.isEmpty()) {
       throw new IllegalArgumentException("the corpus is empty: nothing to search");
     }
@@ -75,11 +77,20 @@ public final class DistributedSearch {
       throw new IllegalArgumentException("query vectors have dimension " + queryDims.get(0)
           + " but corpus vectors have dimension " + corpusDims.get(0) + ": were both embedded with the same model?");
     }
-    int mergePartitions = Math.max(1, queryBlocks.getNumPartitions());
+    QueryRangePartitioner byQuery =
+        new QueryRangePartitioner(queryCount, Math.max(1, queryBlocks.getNumPartitions()));
     return shards.cartesian(queryBlocks)
         .mapPartitionsToPair(new ShardSearcher(k, options.fp16(), devices))
-        .reduceByKey((a, b) -> a.merge(b, k), mergePartitions)
-        .sortByKey(true, mergePartitions);
+        .reduceByKey(byQuery, (a, b) -> a.merge(b, k))
+        .mapPartitionsToPair(DistributedSearch::inQueryOrder, true);
+  }
+
+  /** One partition's merged lists sorted by query position (partitions already hold contiguous ranges). */
+  private static Iterator<Tuple2<Long, QueryHits>> inQueryOrder(Iterator<Tuple2<Long, HitListWire>> merged) {
+    List<Tuple2<Long, QueryHits>> out = new ArrayList<>();
+    merged.forEachRemaining(t -> out.add(new Tuple2<>(t._1(), t._2().hits())));
+    out.sort((a, b) -> Long.compare(a._1(), b._1()));
+    return out.iterator();
   }
 
   /** Packs each partition's rows into blocks of at most {@code size}; keys are the rows' positions. */

@@ -20,13 +20,13 @@ import scala.Tuple2;
 /**
  * The task side of {@link DistributedSearch}: walks (corpus shard, query block) pairs, keeps the current shard on the
  * device while consecutive pairs share it (a cartesian partition yields all query blocks of one shard in a row), and emits
- * each query's partial top k keyed by the query's ordinal.
+ * each query's partial top k keyed by the query's ordinal, in its shuffle form.
  *
  * <p>Device work is serialised per JVM and device: on a CPU one matmul already uses every libtorch thread, and on a GPU
  * concurrent blocks would only compete for memory, so two tasks of one executor never score at the same time.
  */
 final class ShardSearcher
-    implements PairFlatMapFunction<Iterator<Tuple2<VectorBlock, VectorBlock>>, Long, QueryHits> {
+    implements PairFlatMapFunction<Iterator<Tuple2<VectorBlock, VectorBlock>>, Long, HitListWire> {
   private static final long serialVersionUID = 1L;
   private static final ConcurrentHashMap<String, ReentrantLock> DEVICE_LOCKS = new ConcurrentHashMap<>();
 
@@ -41,7 +41,7 @@ final class ShardSearcher
   }
 
   @Override
-  public Iterator<Tuple2<Long, QueryHits>> call(Iterator<Tuple2<VectorBlock, VectorBlock>> pairs) {
+  public Iterator<Tuple2<Long, HitListWire>> call(Iterator<Tuple2<VectorBlock, VectorBlock>> pairs) {
     Device device = TaskDevices.forCurrentTask(devices);
     ReentrantLock lock = DEVICE_LOCKS.computeIfAbsent(device.toString(), d -> new ReentrantLock(true));
     PartialLists partials = new PartialLists(pairs, device, lock);
@@ -53,13 +53,13 @@ final class ShardSearcher
   }
 
   /** Lazily turns pairs into per-query partial lists, one block's results at a time. */
-  private final class PartialLists implements Iterator<Tuple2<Long, QueryHits>>, AutoCloseable {
+  private final class PartialLists implements Iterator<Tuple2<Long, HitListWire>>, AutoCloseable {
     private final Iterator<Tuple2<VectorBlock, VectorBlock>> pairs;
     private final Device device;
     private final ReentrantLock lock;
     private VectorBlock currentShard;
     private ExactTopK searcher;
-    private Iterator<Tuple2<Long, QueryHits>> pending = Collections.emptyIterator();
+    private Iterator<Tuple2<Long, HitListWire>> pending = Collections.emptyIterator();
 
     PartialLists(Iterator<Tuple2<VectorBlock, VectorBlock>> pairs, Device device, ReentrantLock lock) {
       this.pairs = pairs;
@@ -79,14 +79,14 @@ final class ShardSearcher
     }
 
     @Override
-    public Tuple2<Long, QueryHits> next() {
+    public Tuple2<Long, HitListWire> next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
       return pending.next();
     }
 
-    private Iterator<Tuple2<Long, QueryHits>> searchPair(Tuple2<VectorBlock, VectorBlock> pair) {
+    private Iterator<Tuple2<Long, HitListWire>> searchPair(Tuple2<VectorBlock, VectorBlock> pair) {
       VectorBlock shard = pair._1();
       VectorBlock queries = pair._2();
       Hit[][] hits;
@@ -101,9 +101,9 @@ final class ShardSearcher
       } finally {
         lock.unlock();
       }
-      List<Tuple2<Long, QueryHits>> out = new ArrayList<>(hits.length);
+      List<Tuple2<Long, HitListWire>> out = new ArrayList<>(hits.length);
       for (int r = 0; r < hits.length; r++) {
-        out.add(new Tuple2<>(queries.ordinals()[r], new QueryHits(queries.ids()[r], hits[r])));
+        out.add(new Tuple2<>(queries.ordinals()[r], new HitListWire(new QueryHits(queries.ids()[r], hits[r]))));
       }
       return out.iterator();
     }
