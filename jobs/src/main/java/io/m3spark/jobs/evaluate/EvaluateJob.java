@@ -22,9 +22,10 @@ import io.m3spark.search.Hit;
 import io.m3spark.search.SearchOptions;
 import io.m3spark.search.RetrievalMode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -190,7 +191,7 @@ public final class EvaluateJob {
         return false;
       }
       CacheKey stored = folder.cacheKeys().get(split);
-      if (stored == null || !java.nio.file.Files.exists(folder.searchResults(split))) {
+      if (stored == null || !Files.exists(folder.searchResults(split))) {
         LOG.info("{} {}: no cached search results, searching", folder.name(), split);
         return false;
       }
@@ -223,7 +224,7 @@ public final class EvaluateJob {
       Map<RetrievalMode, JavaPairRDD<String, Hit[]>> hitsByMode = new LinkedHashMap<>();
       if (candidates) {
         List<RetrievalMode> reranked = stale.keySet().stream().filter(RetrievalMode::reranksCandidates).toList();
-        Map<String, EmbeddedRecord> queryRecords = new java.util.HashMap<>(
+        Map<String, EmbeddedRecord> queryRecords = new HashMap<>(
             queries.mapToPair(q -> new Tuple2<>(q.id(), q)).collectAsMap());
         hitsByMode.putAll(CandidateReranker.rerank(sc, passages, queryRecords, union(dense, lexical), reranked,
             args.weights(), args.searchTopK, partitions, List.copyOf(args.devices)));
@@ -236,7 +237,7 @@ public final class EvaluateJob {
       }
       for (Map.Entry<RetrievalMode, CacheKey> e : stale.entrySet()) {
         RetrievalMode mode = e.getKey();
-        Map<String, Hit[]> byQid = new java.util.HashMap<>(hitsByMode.get(mode).collectAsMap());
+        Map<String, Hit[]> byQid = new HashMap<>(hitsByMode.get(mode).collectAsMap());
         if (args.ignoreIdenticalIds) {
           byQid.replaceAll((qid, list) -> Arrays.stream(list).filter(h -> !h.docid().equals(qid)).toArray(Hit[]::new));
         }
