@@ -33,6 +33,26 @@ public final class Scores {
     return s;
   }
 
+  /**
+   * {@link #sparse(Map, Map)} on lexical weights stored as parallel arrays with token ids ascending (the compact form
+   * jobs shuffle and cache): a merge of the two id lists.
+   */
+  public static double sparse(int[] qIds, float[] qWeights, int[] pIds, float[] pWeights) {
+    double s = 0;
+    int i = 0;
+    int j = 0;
+    while (i < qIds.length && j < pIds.length) {
+      if (qIds[i] < pIds[j]) {
+        i++;
+      } else if (qIds[i] > pIds[j]) {
+        j++;
+      } else {
+        s += (double) qWeights[i++] * pWeights[j++];
+      }
+    }
+    return s;
+  }
+
   /** Mean over query vectors of the best dot product with a passage vector. */
   public static double colbert(float[][] q, float[][] p) {
     if (q.length == 0) {

@@ -2,6 +2,7 @@ package io.m3spark.cli;
 
 import io.m3spark.jobs.embed.EmbedCommand;
 import io.m3spark.jobs.eval.EvalRunCommand;
+import io.m3spark.jobs.evaluate.EvaluateCommand;
 import io.m3spark.jobs.importonnx.ImportOnnxCommand;
 import io.m3spark.jobs.mine.MineCommand;
 import io.m3spark.jobs.prepare.ImportSquadCommand;
@@ -16,6 +17,6 @@ public final class Commands {
 
   public static List<Command<?>> all() {
     return List.of(new ImportSquadCommand(), new SplitCommand(), new MakeEvalSetCommand(), new EmbedCommand(),
-        new SearchCommand(), new MineCommand(), new EvalRunCommand(), new ImportOnnxCommand());
+        new SearchCommand(), new MineCommand(), new EvaluateCommand(), new EvalRunCommand(), new ImportOnnxCommand());
   }
 }

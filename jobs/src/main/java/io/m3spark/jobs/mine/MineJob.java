@@ -9,6 +9,7 @@ import io.m3spark.jobs.embed.TextComposer;
 import io.m3spark.jobs.embed.TextRecord;
 import io.m3spark.jobs.search.DistributedSearch;
 import io.m3spark.jobs.spark.ModelSpec;
+import io.m3spark.jobs.spark.StageClock;
 import io.m3spark.mining.Candidate;
 import io.m3spark.mining.MinedNegatives;
 import io.m3spark.mining.MiningOptions;
@@ -23,7 +24,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -267,30 +267,6 @@ public final class MineJob {
       return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(line);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  /** Wall time per stage, logged as each ends. */
-  private static final class StageClock {
-    private final Map<String, Double> seconds = new LinkedHashMap<>();
-    private long last = System.nanoTime();
-
-    void stage(String name) {
-      long now = System.nanoTime();
-      seconds.put(name, (now - last) / 1e9);
-      last = now;
-      LOG.info(String.format(Locale.ROOT, "stage %s: %.1f s", name, seconds.get(name)));
-    }
-
-    Map<String, Double> seconds() {
-      return Map.copyOf(seconds);
-    }
-
-    @Override
-    public String toString() {
-      StringBuilder sb = new StringBuilder();
-      seconds.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.1f s", k, v)));
-      return sb.toString();
     }
   }
 }

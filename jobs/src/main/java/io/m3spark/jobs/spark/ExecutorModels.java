@@ -5,7 +5,13 @@ import io.m3spark.model.M3Model;
 import io.m3spark.sources.ModelSources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -17,13 +23,17 @@ import org.slf4j.LoggerFactory;
  * two concurrent batches would only compete for memory, and on a CPU libtorch already uses every core for one batch.
  * The model folder comes from {@link ModelSources}: a local folder as is, a Hadoop folder or Hub model copied into the
  * local cache once per JVM, a built-in name imported once per host.
+ *
+ * <p>A local folder is also keyed by a stamp of its files (names, sizes, modification times): a long-lived JVM (tests,
+ * notebooks, a job that evaluates a model retrained into the same folder) then loads the new weights instead of serving
+ * the old ones, and the stale model is closed.
  */
 public final class ExecutorModels {
 
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
 
   /** What identifies a loaded model. */
-  private record Key(ModelSpec spec, String device) {}
+  private record Key(ModelSpec spec, String device, String folderStamp) {}
 
   /** A loaded model and the lock its forward passes take. */
   public record SharedModel(M3Model model, ReentrantLock lock) {}
@@ -39,7 +49,62 @@ public final class ExecutorModels {
 
   /** The model of {@code spec} on {@code device}, loading it if this JVM has not yet. */
   public static SharedModel get(ModelSpec spec, Device device) {
-    return MODELS.computeIfAbsent(new Key(spec, device.toString()), k -> load(spec, device));
+    Key key = new Key(spec, device.toString(), folderStamp(spec.nameOrPath()));
+    SharedModel shared = MODELS.get(key);
+    if (shared != null) {
+      return shared;
+    }
+    synchronized (MODELS) {
+      shared = MODELS.get(key);
+      if (shared == null) {
+        closeStaleVersions(key);
+        shared = load(spec, device);
+        MODELS.put(key, shared);
+      }
+      return shared;
+    }
+  }
+
+  /** Closes (under their lock, so no forward pass is cut short) the models loaded from an earlier state of the folder. */
+  private static void closeStaleVersions(Key current) {
+    MODELS.entrySet().removeIf(e -> {
+      Key k = e.getKey();
+      if (!k.spec().equals(current.spec()) || !k.device().equals(current.device())) {
+        return false;
+      }
+      LOG.info("model folder {} changed since it was loaded: reloading", k.spec().nameOrPath());
+      e.getValue().lock().lock();
+      try {
+        e.getValue().model().close();
+      } finally {
+        e.getValue().lock().unlock();
+      }
+      return true;
+    });
+  }
+
+  /** Names, sizes and modification times of a local folder's files; empty for anything that is not a local folder. */
+  static String folderStamp(String nameOrPath) {
+    Path folder;
+    try {
+      folder = Paths.get(nameOrPath);
+    } catch (InvalidPathException e) {
+      return "";
+    }
+    if (!Files.isDirectory(folder)) {
+      return "";
+    }
+    try (Stream<Path> files = Files.list(folder)) {
+      StringBuilder stamp = new StringBuilder();
+      for (Path f : files.sorted().toList()) {
+        BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+        stamp.append(f.getFileName()).append(':').append(a.size()).append(':')
+            .append(a.lastModifiedTime().to(TimeUnit.NANOSECONDS)).append(';');
+      }
+      return stamp.toString();
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   /** The local folder of the model, fetched or imported first when it lives elsewhere. */

@@ -1,0 +1,104 @@
+package io.m3spark.jobs.evaluate;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.m3spark.io.AtomicFiles;
+import io.m3spark.search.Hit;
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One result row's folder, FlagEmbedding's layout (behaviour spec §5.5, §9.5):
+ * {@code {output_dir}/{name}/NoReranker/{split}.json} (search results), {@code _cache_key.json} there (one key per
+ * split), and {@code EVAL/eval_results.json} ({@code {split: {metric: value}}}) with
+ * {@code EVAL/{split}_per_query.jsonl}. {@code name} is the model's folder name for dense retrieval, and
+ * {@code {model}[mode]} for the other modes.
+ */
+final class ResultsFolder {
+  static final String RERANKER = "NoReranker";
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final String name;
+  private final Path folder;
+
+  ResultsFolder(String outputDir, String name) {
+    this.name = name;
+    this.folder = Path.of(outputDir, name, RERANKER);
+  }
+
+  String name() {
+    return name;
+  }
+
+  Path searchResults(String split) {
+    return folder.resolve(split + ".json");
+  }
+
+  Path perQueryMetrics(String split) {
+    return folder.resolve("EVAL").resolve(split + "_per_query.jsonl");
+  }
+
+  Path evalResults() {
+    return folder.resolve("EVAL").resolve("eval_results.json");
+  }
+
+  /** The stored cache keys by split (empty when there are none or they cannot be read). */
+  Map<String, CacheKey> cacheKeys() {
+    Path file = folder.resolve(CorpusEmbeddingCache.KEY_FILE);
+    try {
+      return Files.exists(file) ? CacheKey.manyFromJson(Files.readString(file)) : new TreeMap<>();
+    } catch (IOException e) {
+      return new TreeMap<>();
+    }
+  }
+
+  /** Writes the search results of one split, then records its key (last: a partial write leaves no valid cache). */
+  void writeSearchResults(String evalName, String split, List<String> qids, Map<String, Hit[]> hits, CacheKey key)
+      throws IOException {
+    Map<String, CacheKey> keys = cacheKeys();
+    keys.remove(split);
+    AtomicFiles.writeString(folder.resolve(CorpusEmbeddingCache.KEY_FILE), CacheKey.toJson(keys));
+    AtomicFiles.write(searchResults(split), channel -> {
+      try (JsonGenerator g = new JsonFactory().createGenerator(Channels.newOutputStream(channel), JsonEncoding.UTF8)) {
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET); // AtomicFiles closes the channel
+        g.useDefaultPrettyPrinter();
+        g.writeStartObject();
+        g.writeStringField("eval_name", evalName);
+        g.writeStringField("model_name", name);
+        g.writeStringField("reranker_name", RERANKER);
+        g.writeStringField("split", split);
+        g.writeNullField("dataset_name");
+        g.writeObjectFieldStart("search_results");
+        for (String qid : qids) {
+          g.writeObjectFieldStart(qid);
+          for (Hit h : hits.getOrDefault(qid, new Hit[0])) {
+            g.writeNumberField(h.docid(), h.score());
+          }
+          g.writeEndObject();
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+      }
+    });
+    keys.put(split, key);
+    AtomicFiles.writeString(folder.resolve(CorpusEmbeddingCache.KEY_FILE), CacheKey.toJson(keys));
+  }
+
+  /** Adds (or replaces) the metrics of the given splits in {@code EVAL/eval_results.json}, keeping other splits. */
+  void writeEvalResults(Map<String, Map<String, Double>> bySplit) throws IOException {
+    Map<String, Object> all = new TreeMap<>();
+    if (Files.exists(evalResults())) {
+      all.putAll(JSON.readValue(evalResults().toFile(), Map.class));
+    }
+    all.putAll(bySplit);
+    AtomicFiles.writeString(evalResults(), JSON.writeValueAsString(all) + "\n");
+  }
+}
