@@ -11,6 +11,7 @@ import io.m3spark.model.EncodeOptions;
 import io.m3spark.model.LoadOptions;
 import io.m3spark.model.M3Model;
 import io.m3spark.text.TokenizedText;
+import io.m3spark.jobs.spark.SparkSessions;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,9 +64,7 @@ public final class EmbedJobBenchmark {
       tokens = Arrays.stream(lengths).asLongStream().sum();
     }
 
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("embed-benchmark")
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+    SparkSession spark = SparkSessions.local("embed-benchmark", 2);
     EmbedResult job;
     double jobSeconds;
     try {

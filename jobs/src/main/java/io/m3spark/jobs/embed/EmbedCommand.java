@@ -1,11 +1,10 @@
 package io.m3spark.jobs.embed;
 
-import io.m3spark.cli.Command;
-import io.m3spark.jobs.spark.SparkSessions;
+import io.m3spark.jobs.spark.SparkJobCommand;
 import org.apache.spark.sql.SparkSession;
 
 /** {@code m3spark embed}: wires {@link EmbedJob} into the command line. */
-public final class EmbedCommand implements Command<EmbedArgs> {
+public final class EmbedCommand extends SparkJobCommand<EmbedArgs> {
 
   @Override
   public String name() {
@@ -23,12 +22,7 @@ public final class EmbedCommand implements Command<EmbedArgs> {
   }
 
   @Override
-  public EmbedResult run(EmbedArgs args) throws Exception {
-    SparkSession spark = SparkSessions.getOrCreate("m3spark embed");
-    try {
-      return EmbedJob.run(spark, args);
-    } finally {
-      spark.stop();
-    }
+  protected EmbedResult run(SparkSession spark, EmbedArgs args) throws Exception {
+    return EmbedJob.run(spark, args);
   }
 }

@@ -1,11 +1,10 @@
 package io.m3spark.jobs.evaluate;
 
-import io.m3spark.cli.Command;
-import io.m3spark.jobs.spark.SparkSessions;
+import io.m3spark.jobs.spark.SparkJobCommand;
 import org.apache.spark.sql.SparkSession;
 
 /** {@code m3spark evaluate}: wires {@link EvaluateJob} into the command line. */
-public final class EvaluateCommand implements Command<EvaluateArgs> {
+public final class EvaluateCommand extends SparkJobCommand<EvaluateArgs> {
 
   @Override
   public String name() {
@@ -23,12 +22,7 @@ public final class EvaluateCommand implements Command<EvaluateArgs> {
   }
 
   @Override
-  public EvaluateResult run(EvaluateArgs args) throws Exception {
-    SparkSession spark = SparkSessions.getOrCreate("m3spark evaluate");
-    try {
-      return EvaluateJob.run(spark, args);
-    } finally {
-      spark.stop();
-    }
+  protected EvaluateResult run(SparkSession spark, EvaluateArgs args) throws Exception {
+    return EvaluateJob.run(spark, args);
   }
 }

@@ -1,11 +1,10 @@
 package io.m3spark.jobs.mine;
 
-import io.m3spark.cli.Command;
-import io.m3spark.jobs.spark.SparkSessions;
+import io.m3spark.jobs.spark.SparkJobCommand;
 import org.apache.spark.sql.SparkSession;
 
 /** {@code m3spark mine}: wires {@link MineJob} into the command line. */
-public final class MineCommand implements Command<MineArgs> {
+public final class MineCommand extends SparkJobCommand<MineArgs> {
 
   @Override
   public String name() {
@@ -23,12 +22,7 @@ public final class MineCommand implements Command<MineArgs> {
   }
 
   @Override
-  public MineResult run(MineArgs args) throws Exception {
-    SparkSession spark = SparkSessions.getOrCreate("m3spark mine");
-    try {
-      return MineJob.run(spark, args);
-    } finally {
-      spark.stop();
-    }
+  protected MineResult run(SparkSession spark, MineArgs args) throws Exception {
+    return MineJob.run(spark, args);
   }
 }

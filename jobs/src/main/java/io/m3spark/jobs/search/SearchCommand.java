@@ -1,11 +1,10 @@
 package io.m3spark.jobs.search;
 
-import io.m3spark.cli.Command;
-import io.m3spark.jobs.spark.SparkSessions;
+import io.m3spark.jobs.spark.SparkJobCommand;
 import org.apache.spark.sql.SparkSession;
 
 /** {@code m3spark search}: wires {@link SearchJob} into the command line. */
-public final class SearchCommand implements Command<SearchArgs> {
+public final class SearchCommand extends SparkJobCommand<SearchArgs> {
 
   @Override
   public String name() {
@@ -23,12 +22,7 @@ public final class SearchCommand implements Command<SearchArgs> {
   }
 
   @Override
-  public SearchResult run(SearchArgs args) throws Exception {
-    SparkSession spark = SparkSessions.getOrCreate("m3spark search");
-    try {
-      return SearchJob.run(spark, args);
-    } finally {
-      spark.stop();
-    }
+  protected SearchResult run(SparkSession spark, SearchArgs args) throws Exception {
+    return SearchJob.run(spark, args);
   }
 }

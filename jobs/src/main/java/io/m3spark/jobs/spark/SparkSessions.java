@@ -19,6 +19,13 @@ public final class SparkSessions {
     return SparkSession.builder().appName(appName).config(conf).getOrCreate();
   }
 
+  /** An embedded session on {@code threads} cores with the same defaults (tests, benchmarks, notebooks). */
+  public static SparkSession local(String appName, int threads) {
+    SparkConf conf = new SparkConf().setMaster("local[" + threads + "]");
+    applyLocalDefaults(conf);
+    return SparkSession.builder().appName(appName).config(conf).getOrCreate();
+  }
+
   /** The embedded defaults; each can still be overridden with a {@code -Dspark.x=y} system property. */
   static void applyLocalDefaults(SparkConf conf) {
     conf.setIfMissing("spark.master", "local[*]");

@@ -25,6 +25,7 @@ import io.m3spark.model.Scores;
 import io.m3spark.search.Hit;
 import io.m3spark.search.HitOrder;
 import io.m3spark.search.RetrievalMode;
+import io.m3spark.jobs.spark.SparkSessions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,13 +77,7 @@ class EvaluateJobTest {
   @BeforeAll
   static void start() {
     tinyM3 = Paths.get("../common/src/test/resources/tiny-m3").toAbsolutePath().normalize();
-    spark = SparkSession.builder().master("local[2]").appName("EvaluateJobTest")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate();
+    spark = SparkSessions.local("EvaluateJobTest", 2);
   }
 
   @AfterAll

@@ -13,6 +13,7 @@ import io.m3spark.model.EncodeOptions;
 import io.m3spark.model.LoadOptions;
 import io.m3spark.model.M3Model;
 import io.m3spark.model.Pooling;
+import io.m3spark.jobs.spark.SparkSessions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,13 +45,7 @@ class MineJobTest {
   @BeforeAll
   static void start() throws IOException {
     modelFolder = Paths.get("../common/src/test/resources/tiny-m3").toAbsolutePath().normalize();
-    spark = SparkSession.builder().master("local[2]").appName("MineJobTest")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate();
+    spark = SparkSessions.local("MineJobTest", 2);
     model = M3Model.load(modelFolder, LoadOptions.defaults());
   }
 

@@ -15,6 +15,7 @@ import io.m3spark.search.Hit;
 import io.m3spark.search.QueryHits;
 import io.m3spark.search.SearchOptions;
 import io.m3spark.search.TopKMerger;
+import io.m3spark.jobs.spark.SparkSessions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -45,13 +46,7 @@ class DistributedSearchTest {
 
   @BeforeAll
   static void start() {
-    spark = SparkSession.builder().master("local[2]").appName("DistributedSearchTest")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate();
+    spark = SparkSessions.local("DistributedSearchTest", 2);
     sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
   }
 

@@ -2,6 +2,7 @@ package io.m3spark.jobs.search;
 
 import io.m3spark.cli.ArgParser;
 import io.m3spark.model.M3Model;
+import io.m3spark.jobs.spark.SparkSessions;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Locale;
@@ -24,10 +25,7 @@ class SearchJobSpeedBench {
     int threads = Integer.getInteger("m3spark.bench.threads", 2);
     String k = System.getProperty("m3spark.bench.k", "200");
     M3Model.setNumThreads(threads);
-    SparkSession spark = SparkSession.builder().master("local[" + threads + "]").appName("SearchJobSpeedBench")
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate();
+    SparkSession spark = SparkSessions.local("SearchJobSpeedBench", threads);
     try {
       for (int run = 0; run < 2; run++) {
         SearchResult result = SearchJob.run(spark, ArgParser.parse(SearchArgs.class, "--corpus_embeddings",
