@@ -31,6 +31,10 @@ public final class OutputDirectory {
     try {
       Path target = new Path(output);
       FileSystem fs = target.getFileSystem(conf);
+      if (fs instanceof org.apache.hadoop.fs.LocalFileSystem) {
+        // No .crc side files next to local outputs: the formats carry their own checks and users read these folders.
+        fs.setWriteChecksum(false);
+      }
       target = fs.makeQualified(target);
       if (fs.exists(target) && !overwrite) {
         throw new IllegalArgumentException("--output " + output + " already exists; pass --overwrite to replace it");
