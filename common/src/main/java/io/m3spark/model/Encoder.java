@@ -159,11 +159,16 @@ public final class Encoder {
     NDArray ctx = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, len, config.hiddenSize());
 
     NDArray attnOut = dropout(linear(ctx, p, pre + "attention.output.dense"), hiddenDropout, training);
-    NDArray h1 = layerNorm(attnOut.add(x), p, pre + "attention.output.LayerNorm");
+    NDArray h1 = layerNorm(residual(attnOut, x, training), p, pre + "attention.output.LayerNorm");
 
     NDArray inter = activation(linear(h1, p, pre + "intermediate.dense"));
     NDArray out = dropout(linear(inter, p, pre + "output.dense"), hiddenDropout, training);
-    return layerNorm(out.add(h1), p, pre + "output.LayerNorm");
+    return layerNorm(residual(out, h1, training), p, pre + "output.LayerNorm");
+  }
+
+  /** {@code branch + skip}; in place during inference, where nothing else reads the branch output. */
+  private static NDArray residual(NDArray branch, NDArray skip, boolean training) {
+    return training ? branch.add(skip) : branch.addi(skip);
   }
 
   private static NDArray heads(NDArray t, long b, long len, int heads, long hd) {
