@@ -15,13 +15,13 @@ import io.m3spark.model.Embedding;
 import io.m3spark.model.LoadOptions;
 import io.m3spark.model.M3Model;
 import io.m3spark.jobs.spark.SparkSessions;
+import io.m3spark.jobs.TinyM3;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -56,7 +56,7 @@ class EmbedJobTest {
 
   @BeforeAll
   static void start() throws IOException {
-    modelFolder = Paths.get("../common/src/test/resources/tiny-m3").toAbsolutePath().normalize();
+    modelFolder = TinyM3.folder();
     spark = SparkSessions.local("EmbedJobTest", 2);
     model = M3Model.load(modelFolder, LoadOptions.defaults());
   }

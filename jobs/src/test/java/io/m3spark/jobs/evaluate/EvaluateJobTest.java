@@ -26,10 +26,10 @@ import io.m3spark.search.Hit;
 import io.m3spark.search.HitOrder;
 import io.m3spark.search.RetrievalMode;
 import io.m3spark.jobs.spark.SparkSessions;
+import io.m3spark.jobs.TinyM3;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -76,7 +76,7 @@ class EvaluateJobTest {
 
   @BeforeAll
   static void start() {
-    tinyM3 = Paths.get("../common/src/test/resources/tiny-m3").toAbsolutePath().normalize();
+    tinyM3 = TinyM3.folder();
     spark = SparkSessions.local("EvaluateJobTest", 2);
   }
 

@@ -14,10 +14,10 @@ import io.m3spark.model.LoadOptions;
 import io.m3spark.model.M3Model;
 import io.m3spark.model.Pooling;
 import io.m3spark.jobs.spark.SparkSessions;
+import io.m3spark.jobs.TinyM3;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -44,7 +44,7 @@ class MineJobTest {
 
   @BeforeAll
   static void start() throws IOException {
-    modelFolder = Paths.get("../common/src/test/resources/tiny-m3").toAbsolutePath().normalize();
+    modelFolder = TinyM3.folder();
     spark = SparkSessions.local("MineJobTest", 2);
     model = M3Model.load(modelFolder, LoadOptions.defaults());
   }

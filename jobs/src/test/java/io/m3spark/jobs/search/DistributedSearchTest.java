@@ -16,12 +16,12 @@ import io.m3spark.search.QueryHits;
 import io.m3spark.search.SearchOptions;
 import io.m3spark.search.TopKMerger;
 import io.m3spark.jobs.spark.SparkSessions;
+import io.m3spark.jobs.TinyM3;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -224,7 +224,7 @@ class DistributedSearchTest {
   /** Real model vectors: embed passages and queries with tiny-m3 (Parquet and JSONL outputs), search, compare. */
   @Test
   void realEmbeddingsFromTheEmbedJob() throws Exception {
-    Path model = Paths.get("../common/src/test/resources/tiny-m3").toAbsolutePath().normalize();
+    Path model = TinyM3.folder();
     StringBuilder passages = new StringBuilder();
     for (int i = 0; i < 40; i++) {
       passages.append(JSON.writeValueAsString(Map.of("id", "p" + i, "text",
