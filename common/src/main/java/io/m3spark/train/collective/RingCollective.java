@@ -1,0 +1,311 @@
+package io.m3spark.train.collective;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A ring over TCP between W ≥ 2 ranks: each rank writes to its right neighbour over one persistent socket and reads
+ * from its left. {@link #allReduceMean} is the bandwidth-optimal ring all-reduce — a reduce-scatter then an all-gather
+ * over W chunks — run bucket by bucket so a large gradient array streams through fixed-size pieces.
+ *
+ * <p>Determinism: chunk c is summed in the fixed order c, c+1, …, c−1 as it travels the ring, its owner divides by W,
+ * and the all-gather copies the owner's floats to everyone, so all ranks hold bit-identical results.
+ *
+ * <p>Setting up: every rank first {@link #open opens} a {@link Listener} (port 0 picks a free port), the ranks exchange
+ * the listeners' addresses by some other channel (Spark's barrier allGather), then each calls
+ * {@link Listener#connect}. Connecting, and every read and write after it, gives up after the timeout with a
+ * {@link CollectiveException} naming the peer rank instead of hanging.
+ */
+public final class RingCollective implements Collective {
+  /** Bucket size when none is given: large enough to keep the sockets busy, small enough to bound the pieces. */
+  public static final int DEFAULT_BUCKET_BYTES = 4 << 20;
+  private static final Duration CONNECT_RETRY = Duration.ofMillis(50);
+
+  private final int rank;
+  private final int worldSize;
+  private final int bucketFloats;
+  private final RingLinks links;
+
+  private RingCollective(int rank, int worldSize, int bucketBytes, RingLinks links) {
+    this.rank = rank;
+    this.worldSize = worldSize;
+    this.bucketFloats = Math.max(1, bucketBytes / Float.BYTES);
+    this.links = links;
+  }
+
+  /** Binds a listener on {@code host} at a free port; publish {@link Listener#address()} to the other ranks. */
+  public static Listener open(String host) throws IOException {
+    return open(new InetSocketAddress(host, 0));
+  }
+
+  /** Binds a listener at a given address (port 0 for a free port). */
+  public static Listener open(InetSocketAddress address) throws IOException {
+    InetSocketAddress bindAddress = address.isUnresolved()
+        ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
+    ServerSocket server = new ServerSocket();
+    try {
+      server.bind(bindAddress);
+    } catch (IOException e) {
+      server.close();
+      throw e;
+    }
+    return new Listener(server, address.getHostString());
+  }
+
+  /** Joins a ring whose addresses are fixed in advance: listens at {@code peers.get(rank)}, then connects. */
+  public static RingCollective connect(int rank, List<InetSocketAddress> peers, Duration timeout) {
+    try {
+      return open(peers.get(rank)).connect(rank, peers, timeout);
+    } catch (IOException e) {
+      throw new UncheckedIOException("rank " + rank + ": cannot listen at " + peers.get(rank), e);
+    }
+  }
+
+  @Override
+  public int rank() {
+    return rank;
+  }
+
+  @Override
+  public int worldSize() {
+    return worldSize;
+  }
+
+  @Override
+  public void allReduceMean(float[] data) {
+    for (int start = 0; start < data.length; start += bucketFloats) {
+      reduceBucket(data, start, Math.min(bucketFloats, data.length - start));
+    }
+  }
+
+  private void reduceBucket(float[] data, int offset, int length) {
+    // Reduce-scatter: at step s this rank passes on chunk rank−s and adds its own values into chunk rank−s−1.
+    for (int step = 0; step < worldSize - 1; step++) {
+      int send = chunk(rank - step);
+      int receive = chunk(rank - step - 1);
+      links.exchange(data, chunkStart(offset, length, send), chunkLength(length, send),
+          data, chunkStart(offset, length, receive), chunkLength(length, receive), true);
+    }
+    int owned = chunk(rank + 1);
+    int ownedEnd = chunkStart(offset, length, owned) + chunkLength(length, owned);
+    for (int i = chunkStart(offset, length, owned); i < ownedEnd; i++) {
+      data[i] /= worldSize;
+    }
+    // All-gather: the owners' means travel the ring and overwrite everyone's partial sums.
+    for (int step = 0; step < worldSize - 1; step++) {
+      int send = chunk(rank + 1 - step);
+      int receive = chunk(rank - step);
+      links.exchange(data, chunkStart(offset, length, send), chunkLength(length, send),
+          data, chunkStart(offset, length, receive), chunkLength(length, receive), false);
+    }
+  }
+
+  private int chunk(int c) {
+    return Math.floorMod(c, worldSize);
+  }
+
+  private int chunkStart(int offset, int length, int c) {
+    return offset + (int) ((long) length * c / worldSize);
+  }
+
+  private int chunkLength(int length, int c) {
+    return (int) ((long) length * (c + 1) / worldSize - (long) length * c / worldSize);
+  }
+
+  @Override
+  public float[][] allGather(float[] mine) {
+    float[][] blocks = new float[worldSize][];
+    blocks[rank] = mine.clone();
+    // At step s this rank passes on the block of rank−s and receives the block of rank−s−1.
+    for (int step = 0; step < worldSize - 1; step++) {
+      blocks[chunk(rank - step - 1)] = links.exchange(blocks[chunk(rank - step)]);
+    }
+    return blocks;
+  }
+
+  @Override
+  public void barrier() {
+    // After W−1 hops every rank has heard, through its left neighbour, from every other rank.
+    float[] token = new float[0];
+    for (int step = 0; step < worldSize - 1; step++) {
+      links.exchange(token);
+    }
+  }
+
+  @Override
+  public void close() {
+    links.close();
+  }
+
+  /**
+   * A bound server socket waiting to become one rank of a ring. Binding happens before connecting so that port 0 can
+   * be used and the real address published; a connection that arrives before {@link #connect} waits in the backlog.
+   */
+  public static final class Listener implements AutoCloseable {
+    private final ServerSocket server;
+    private final String host;
+
+    private Listener(ServerSocket server, String host) {
+      this.server = server;
+      this.host = host;
+    }
+
+    /** The address the other ranks connect to: the host it was opened on and the bound port. */
+    public InetSocketAddress address() {
+      return InetSocketAddress.createUnresolved(host, server.getLocalPort());
+    }
+
+    /** {@link #connect(int, List, Duration, int)} with {@link #DEFAULT_BUCKET_BYTES}. */
+    public RingCollective connect(int rank, List<InetSocketAddress> peers, Duration timeout) {
+      return connect(rank, peers, timeout, DEFAULT_BUCKET_BYTES);
+    }
+
+    /**
+     * Connects to the right neighbour {@code peers.get(rank + 1)} and accepts the left one, both within
+     * {@code timeout}; the same timeout then bounds every read and write. This listener is closed afterwards.
+     *
+     * @throws CollectiveException naming the neighbour that did not connect or answer in time
+     */
+    public RingCollective connect(int rank, List<InetSocketAddress> peers, Duration timeout, int bucketBytes) {
+      int worldSize = peers.size();
+      if (worldSize < 2 || rank < 0 || rank >= worldSize) {
+        throw new IllegalArgumentException("a ring needs at least 2 ranks and 0 <= rank < " + worldSize
+            + " (use LocalCollective for one); got rank " + rank + " of " + worldSize);
+      }
+      int left = Math.floorMod(rank - 1, worldSize);
+      int right = Math.floorMod(rank + 1, worldSize);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "ring-rank-" + rank);
+        t.setDaemon(true);
+        return t;
+      });
+      Socket toRight = null;
+      Socket fromLeft = null;
+      try {
+        // Accept on the thread that later sends, while this one connects: waiting for one before the other could
+        // make a rank blame its neighbour for a failure further round the ring.
+        Future<Socket> accepting = sender.submit(() -> acceptLeft(rank, left, deadline));
+        toRight = connectRight(rank, right, peers.get(right), deadline);
+        fromLeft = awaitLeft(rank, left, accepting, deadline);
+        return new RingCollective(rank, worldSize, bucketBytes,
+            new RingLinks(rank, worldSize, timeout, toRight, fromLeft, sender));
+      } catch (IOException e) {
+        RingLinks.closeQuietly(toRight);
+        RingLinks.closeQuietly(fromLeft);
+        sender.shutdownNow();
+        throw new UncheckedIOException("rank " + rank + ": cannot set up the ring sockets", e);
+      } catch (RuntimeException e) {
+        RingLinks.closeQuietly(toRight);
+        RingLinks.closeQuietly(fromLeft);
+        sender.shutdownNow();
+        throw e;
+      } finally {
+        close();
+      }
+    }
+
+    private Socket acceptLeft(int rank, int left, long deadline) throws IOException {
+      while (true) {
+        server.setSoTimeout(remainingMillis(deadline));
+        Socket socket = server.accept();
+        try {
+          socket.setSoTimeout(remainingMillis(deadline));
+          DataInputStream in = new DataInputStream(socket.getInputStream());
+          if (in.readInt() == left) {
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.writeInt(rank);
+            out.flush();
+            return socket;
+          }
+        } catch (IOException e) {
+          // a stray or half-open connection: drop it and keep waiting for the left neighbour
+        }
+        socket.close();
+      }
+    }
+
+    private static Socket awaitLeft(int rank, int left, Future<Socket> accepting, long deadline) {
+      try {
+        return accepting.get(remainingMillis(deadline) + 1000, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+        throw new CollectiveException(left, String.format("rank %d: rank %d did not connect in time", rank, left),
+            cause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CollectiveException(left, "rank " + rank + ": interrupted while waiting for rank " + left, e);
+      }
+    }
+
+    /** Retries refused connections until the deadline: the right neighbour may not be listening yet. */
+    private static Socket connectRight(int rank, int right, InetSocketAddress address, long deadline)
+        throws IOException {
+      InetSocketAddress resolved = new InetSocketAddress(InetAddress.getByName(address.getHostString()),
+          address.getPort());
+      IOException last = null;
+      while (remainingMillis(deadline) > 1) {
+        Socket socket = new Socket();
+        try {
+          socket.connect(resolved, remainingMillis(deadline));
+          socket.setSoTimeout(remainingMillis(deadline));
+          DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+          out.writeInt(rank);
+          out.flush();
+          int answer = new DataInputStream(socket.getInputStream()).readInt();
+          if (answer != right) {
+            throw new IOException("rank " + right + "'s address " + address + " answered as rank " + answer);
+          }
+          return socket;
+        } catch (ConnectException e) {
+          socket.close();
+          last = e;
+          sleep(CONNECT_RETRY);
+        } catch (SocketTimeoutException e) {
+          socket.close();
+          last = e;
+        } catch (IOException e) {
+          socket.close();
+          throw new CollectiveException(right, String.format("rank %d: connecting to rank %d at %s failed: %s",
+              rank, right, address, e.getMessage()), e);
+        }
+      }
+      throw new CollectiveException(right, String.format("rank %d: rank %d at %s did not accept within the timeout",
+          rank, right, address), last);
+    }
+
+    private static int remainingMillis(long deadline) {
+      return (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    }
+
+    private static void sleep(Duration d) {
+      try {
+        Thread.sleep(d.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    /** Frees the port; {@link #connect} does this itself once the ring is up or has failed. */
+    @Override
+    public void close() {
+      RingLinks.closeQuietly(server);
+    }
+  }
+}
