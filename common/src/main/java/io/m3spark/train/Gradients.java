@@ -3,7 +3,10 @@ package io.m3spark.train;
 import ai.djl.ndarray.NDArray;
 import java.util.Collection;
 
-/** Helpers over the gradients of a set of parameters (those with {@code setRequiresGradient(true)}). */
+/**
+ * Helpers over the gradients of a set of parameters (those with {@code setRequiresGradient(true)}). Each
+ * {@code getGradient()} view is closed after use, so repeated calls do not pile up in the parameters' manager.
+ */
 public final class Gradients {
   private Gradients() {}
 
@@ -11,7 +14,9 @@ public final class Gradients {
   public static void zero(Collection<NDArray> params) {
     for (NDArray p : params) {
       if (p.hasGradient()) {
-        p.getGradient().muli(0f);
+        try (NDArray g = p.getGradient()) {
+          g.muli(0f);
+        }
       }
     }
   }
@@ -34,9 +39,13 @@ public final class Gradients {
     if (!param.hasGradient()) {
       return 0;
     }
+    float[] values;
+    try (NDArray g = param.getGradient()) {
+      values = g.toFloatArray();
+    }
     double sum = 0;
-    for (float g : param.getGradient().toFloatArray()) {
-      sum += (double) g * g;
+    for (float v : values) {
+      sum += (double) v * v;
     }
     return sum;
   }
