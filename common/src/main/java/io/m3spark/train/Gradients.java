@@ -1,6 +1,7 @@
 package io.m3spark.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import java.util.Collection;
 
 /**
@@ -39,12 +40,12 @@ public final class Gradients {
     if (!param.hasGradient()) {
       return 0;
     }
-    float[] values;
-    try (NDArray g = param.getGradient()) {
-      values = g.toFloatArray();
+    double[] values;
+    try (NDArray g = param.getGradient(); NDArray g64 = g.toType(DataType.FLOAT64, true)) {
+      values = g64.toDoubleArray();
     }
     double sum = 0;
-    for (float v : values) {
+    for (double v : values) {
       sum += (double) v * v;
     }
     return sum;

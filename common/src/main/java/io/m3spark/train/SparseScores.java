@@ -2,6 +2,7 @@ package io.m3spark.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -58,7 +59,8 @@ public final class SparseScores {
     int b = ids.length;
     int len = b == 0 ? 0 : ids[0].length;
     int u = shared.size();
-    float[] w = batch.tokenWeights().toFloatArray();
+    // host copy of the values only, to pick positions (fp16/fp64 weights read as fp32); not part of the graph
+    float[] w = batch.tokenWeights().toType(DataType.FLOAT32, false).toFloatArray();
     long zero = (long) b * len; // index of the appended 0
     long[] index = new long[b * u];
     java.util.Arrays.fill(index, zero);
