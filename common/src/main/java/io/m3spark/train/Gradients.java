@@ -1,0 +1,53 @@
+package io.m3spark.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import java.util.Collection;
+
+/**
+ * Helpers over the gradients of a set of parameters (those with {@code setRequiresGradient(true)}). Each
+ * {@code getGradient()} view is closed after use, so repeated calls do not pile up in the parameters' manager.
+ */
+public final class Gradients {
+  private Gradients() {}
+
+  /** Sets every gradient to 0 (libtorch accumulates gradients across backward passes). */
+  public static void zero(Collection<NDArray> params) {
+    for (NDArray p : params) {
+      if (p.hasGradient()) {
+        try (NDArray g = p.getGradient()) {
+          g.muli(0f);
+        }
+      }
+    }
+  }
+
+  /** L2 norm of one parameter's gradient, accumulated in double. */
+  public static double norm(NDArray param) {
+    return Math.sqrt(squaredNorm(param));
+  }
+
+  /** L2 norm of all gradients together, as one flat vector (torch.nn.utils.clip_grad_norm_ with p = 2). */
+  public static double totalNorm(Collection<NDArray> params) {
+    double sum = 0;
+    for (NDArray p : params) {
+      sum += squaredNorm(p);
+    }
+    return Math.sqrt(sum);
+  }
+
+  private static double squaredNorm(NDArray param) {
+    if (!param.hasGradient()) {
+      return 0;
+    }
+    double[] values;
+    try (NDArray g = param.getGradient(); NDArray g64 = g.toType(DataType.FLOAT64, true)) {
+      values = g64.toDoubleArray();
+    }
+    double sum = 0;
+    for (double v : values) {
+      sum += (double) v * v;
+    }
+    return sum;
+  }
+}

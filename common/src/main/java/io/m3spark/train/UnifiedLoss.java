@@ -1,0 +1,34 @@
+package io.m3spark.train;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * The unified fine-tuning loss.
+ *
+ * <p>Definition: L = (L_d + L_e + 0.1·L_s + L_c) / 4, each L_x = loss(S_x) for x ∈ {dense, ensemble, sparse, colbert}.
+ *
+ * <p>FlagEmbedding: flagembedding-behaviour.md §4.5 (unified_finetuning), §4.6 for the KD variants, §8.4.
+ *
+ * <p>Inputs: the {@link ScoreMatrices} and the per-matrix loss: {@link InfoNceLoss}, or {@link KlDivKdLoss} /
+ * {@link M3KdLoss} with the teacher when distilling from reranker scores.
+ *
+ * <p>Notes: the sparse weight is 0.1 here but 0.3 inside the ensemble score.
+ */
+public record UnifiedLoss(NDArray dense, NDArray sparse, NDArray colbert, NDArray ensemble, NDArray total) {
+  public static final float SPARSE_LOSS_WEIGHT = 0.1f;
+
+  /** A loss of one B × (B·G) score matrix. */
+  @FunctionalInterface
+  public interface PerMatrix {
+    NDArray apply(NDArray scores);
+  }
+
+  public static UnifiedLoss of(ScoreMatrices s, PerMatrix loss) {
+    NDArray d = loss.apply(s.dense());
+    NDArray sp = loss.apply(s.sparse());
+    NDArray c = loss.apply(s.colbert());
+    NDArray e = loss.apply(s.ensemble());
+    NDArray total = d.add(e).add(sp.mul(SPARSE_LOSS_WEIGHT)).add(c).div(4f);
+    return new UnifiedLoss(d, sp, c, e, total);
+  }
+}

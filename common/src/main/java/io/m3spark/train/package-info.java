@@ -1,0 +1,8 @@
+/**
+ * The numerical core of BGE-M3 unified fine-tuning (flagembedding-behaviour.md §4.2, §4.5–4.7): differentiable
+ * representations of a batch ({@link io.m3spark.train.EncodedBatch}), the in-batch score matrices
+ * ({@link io.m3spark.train.ScoreMatrices}), one class per loss (InfoNCE, unified, self-distillation, the two reranker
+ * KD variants), and the optimizer side (AdamW, gradient clipping, learning-rate schedules). Gradients come from DJL's
+ * {@code GradientCollector}; detaching uses {@code stopGradient()}, never a cast.
+ */
+package io.m3spark.train;
