@@ -12,7 +12,8 @@ import ai.djl.ndarray.NDArray;
  * <p>Inputs: the {@link ScoreMatrices} and the per-matrix loss: {@link InfoNceLoss}, or {@link KlDivKdLoss} /
  * {@link M3KdLoss} with the teacher when distilling from reranker scores.
  *
- * <p>Notes: the sparse weight is 0.1 here but 0.3 inside the ensemble score.
+ * <p>Notes: the sparse weight is 0.1 here but 0.3 inside the ensemble score. With cross-device negatives only L_d
+ * runs over the gathered rows; under KD its teacher would have to be gathered too, which is not implemented.
  */
 public record UnifiedLoss(NDArray dense, NDArray sparse, NDArray colbert, NDArray ensemble, NDArray total) {
   public static final float SPARSE_LOSS_WEIGHT = 0.1f;
@@ -24,7 +25,16 @@ public record UnifiedLoss(NDArray dense, NDArray sparse, NDArray colbert, NDArra
   }
 
   public static UnifiedLoss of(ScoreMatrices s, PerMatrix loss) {
-    NDArray d = loss.apply(s.dense());
+    return of(s.dense(), s, loss);
+  }
+
+  /** Cross-device negatives: the dense term over the gathered matrix, the other three on the local ones. */
+  public static UnifiedLoss of(CrossDeviceScores s, PerMatrix loss) {
+    return of(s.gatheredDense(), s.local(), loss);
+  }
+
+  private static UnifiedLoss of(NDArray denseScores, ScoreMatrices s, PerMatrix loss) {
+    NDArray d = loss.apply(denseScores);
     NDArray sp = loss.apply(s.sparse());
     NDArray c = loss.apply(s.colbert());
     NDArray e = loss.apply(s.ensemble());

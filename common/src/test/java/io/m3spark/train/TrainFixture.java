@@ -46,6 +46,16 @@ final class TrainFixture {
     return batch(all, "passage_max_len", training.get("tokenised").get("passages"));
   }
 
+  /** The query of data-parallel rank r when the batch is split one query per rank, padded on its own. */
+  TokenBatch rankQueries(int rank) {
+    return tokenise(List.of(training.get("batch").get("queries").get(rank).asText()), "query_max_len");
+  }
+
+  /** The G passages of query r, padded on their own. */
+  TokenBatch rankPassages(int rank) {
+    return tokenise(texts(training.get("batch").get("groups").get(rank)), "passage_max_len");
+  }
+
   float[][] teacherScores() {
     JsonNode t = training.get("batch").get("teacher_scores");
     float[][] out = new float[t.size()][];
@@ -55,11 +65,15 @@ final class TrainFixture {
     return out;
   }
 
-  private TokenBatch batch(List<String> texts, String maxLenKey, JsonNode wantIds) {
+  private TokenBatch tokenise(List<String> texts, String maxLenKey) {
     int maxLen = expected.get("settings").get(maxLenKey).asInt();
     List<TokenizedText> tok = new ArrayList<>();
     texts.forEach(t -> tok.add(model.tokenizer().encode(t, maxLen)));
-    TokenBatch b = TokenBatch.pad(tok, model.tokenizer().padId(), expected.get("settings").get("pad_to_multiple_of").asInt());
+    return TokenBatch.pad(tok, model.tokenizer().padId(), expected.get("settings").get("pad_to_multiple_of").asInt());
+  }
+
+  private TokenBatch batch(List<String> texts, String maxLenKey, JsonNode wantIds) {
+    TokenBatch b = tokenise(texts, maxLenKey);
     assertEquals(wantIds.size(), b.batchSize());
     for (int i = 0; i < b.batchSize(); i++) {
       int[] want = new int[wantIds.get(i).size()];
