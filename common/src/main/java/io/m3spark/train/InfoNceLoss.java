@@ -22,6 +22,14 @@ public final class InfoNceLoss {
     return targetLogProbs(scores, groupSize, 0).neg().mean();
   }
 
+  /**
+   * CE over B × G group-local scores (no-in-batch mode, {@link NoInBatchScores}): every row's positive is column 0.
+   * A group size of 0 in the one-hot puts each row's target at column b·0 = 0.
+   */
+  public static NDArray ofGroupLocal(NDArray groupScores) {
+    return targetLogProbs(groupScores, 0, 0).neg().mean();
+  }
+
   /** B-vector log softmax(S_b)[b·G + offset]. */
   static NDArray targetLogProbs(NDArray scores, int groupSize, int offset) {
     return scores.logSoftmax(1).mul(Groups.oneHot(scores, groupSize, offset)).sum(new int[] {1});

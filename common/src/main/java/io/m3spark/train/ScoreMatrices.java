@@ -14,7 +14,7 @@ import ai.djl.ndarray.types.Shape;
  *       zero and still take part in the max, exactly as in FlagEmbedding;</li>
  *   <li>ensemble: dense + 0.3·sparse + colbert.</li>
  * </ul>
- * All four are differentiable.
+ * All four are differentiable. {@link NoInBatchScores} holds the B × G matrices of no-in-batch mode in the same record.
  */
 public record ScoreMatrices(NDArray dense, NDArray sparse, NDArray colbert, NDArray ensemble) {
   public static final float SPARSE_ENSEMBLE_WEIGHT = 0.3f;
