@@ -57,13 +57,18 @@ public final class AdamW implements AutoCloseable {
         g.attach(scratch);
         NDArray[] mv = moments.computeIfAbsent(e.getKey(), k -> new NDArray[] {manager.zeros(p.getShape(), p.getDataType()),
             manager.zeros(p.getShape(), p.getDataType())});
+        // Update through a detached view that shares the parameter's storage: libtorch refuses in-place changes of a
+        // leaf that requires grad while grad mode is on, and grad mode is per thread (on for any thread but the one
+        // that started the engine, e.g. a Spark task thread).
+        NDArray data = p.stopGradient();
+        data.attach(scratch);
         if (weightDecay > 0 && decays.test(e.getKey())) {
-          p.muli((float) (1 - lr * weightDecay));
+          data.muli((float) (1 - lr * weightDecay));
         }
         mv[0].muli((float) beta1).addi(g.mul((float) (1 - beta1)));
         mv[1].muli((float) beta2).addi(g.mul(g).muli((float) (1 - beta2)));
         NDArray denom = mv[1].sqrt().divi((float) sqrtBc2).addi((float) eps);
-        p.subi(mv[0].div(denom).muli((float) (lr / bc1)));
+        data.subi(mv[0].div(denom).muli((float) (lr / bc1)));
       }
     }
   }
