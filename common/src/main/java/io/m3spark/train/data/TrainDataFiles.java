@@ -1,0 +1,75 @@
+package io.m3spark.train.data;
+
+import io.m3spark.io.ParsedLine;
+import io.m3spark.io.TrainRecordFile;
+import io.m3spark.io.TrainRecordReader;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Reading {@code --train_data} paths (spec §4.3): which files they name, and their records. */
+public final class TrainDataFiles {
+  private TrainDataFiles() {}
+
+  /** Whether FlagEmbedding reads this file: a {@code .json} or {@code .jsonl} name; everything else is ignored. */
+  static boolean isDataFile(Path p) {
+    String n = p.getFileName().toString();
+    return Files.isRegularFile(p) && (n.endsWith(".jsonl") || n.endsWith(".json"));
+  }
+
+  /** The data files directly inside {@code folder} (not recursive), sorted by name so listing order never matters. */
+  static List<Path> listFolder(Path folder) throws IOException {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.filter(TrainDataFiles::isDataFile).sorted().toList();
+    }
+  }
+
+  /** Every data file the paths name (files as given, folders listed), sorted; a missing path is an error. */
+  public static List<Path> resolve(List<Path> paths) throws IOException {
+    List<Path> out = new ArrayList<>();
+    for (Path p : paths) {
+      requireExists(p);
+      if (Files.isDirectory(p)) {
+        out.addAll(listFolder(p));
+      } else if (isDataFile(p)) {
+        out.add(p);
+      }
+    }
+    return out.stream().sorted().toList();
+  }
+
+  static void requireExists(Path p) throws FileNotFoundException {
+    if (!Files.exists(p)) {
+      throw new FileNotFoundException("train_data path does not exist: " + p);
+    }
+  }
+
+  /** All records of {@code file}; the first bad line stops the load with its file:line and reason. */
+  public static List<ParsedLine.Good> read(Path file, TrainRecordReader reader) throws IOException {
+    List<ParsedLine.Good> out = new ArrayList<>();
+    try (TrainRecordFile lines = TrainRecordFile.open(file, reader)) {
+      while (lines.hasNext()) {
+        ParsedLine line = lines.next();
+        if (line instanceof ParsedLine.Bad bad) {
+          throw new TrainDataException(bad.bad().describe());
+        }
+        out.add((ParsedLine.Good) line);
+      }
+    }
+    return out;
+  }
+
+  /** Normal mode: all files concatenated, in sorted order, into dataset 0. */
+  public static TrainDataset concatenated(List<Path> paths, TrainRecordReader reader, int perDeviceBatch,
+      int groupSize) throws IOException {
+    List<ParsedLine.Good> all = new ArrayList<>();
+    for (Path f : resolve(paths)) {
+      all.addAll(read(f, reader));
+    }
+    return new TrainDataset(new DatasetSpec("all", all.size(), perDeviceBatch, groupSize, false), all);
+  }
+}
