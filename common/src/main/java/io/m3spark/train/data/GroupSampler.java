@@ -3,6 +3,7 @@ package io.m3spark.train.data;
 import io.m3spark.io.ParsedLine;
 import io.m3spark.io.TrainRecord;
 import io.m3spark.mining.RecordRandom;
+import io.m3spark.text.InstructionFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;

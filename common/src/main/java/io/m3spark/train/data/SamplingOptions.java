@@ -1,5 +1,7 @@
 package io.m3spark.train.data;
 
+import io.m3spark.text.InstructionFormat;
+
 /**
  * The arguments of spec §4.1 that shape one sampled group. {@code queryInstruction} and {@code passageInstruction} are
  * null when unset (FlagEmbedding's {@code None}).

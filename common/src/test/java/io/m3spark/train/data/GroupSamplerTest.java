@@ -1,5 +1,6 @@
 package io.m3spark.train.data;
 
+import io.m3spark.text.InstructionFormat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -86,9 +87,10 @@ class GroupSamplerTest {
 
   @Test
   void instructionFormatPlaceholders() {
-    assertEquals("<i>x</i> q", new InstructionFormat("<i>{}</i> {}").apply("x", "q"));
-    assertThrows(IllegalArgumentException.class, () -> new InstructionFormat("{0}{1}"));
-    assertThrows(IllegalArgumentException.class, () -> new InstructionFormat("{}"));
+    assertEquals("<i>x</i> q", InstructionFormat.parse("<i>{}</i> {}").apply("x", "q"));
+    // Python's str.format semantics, which FlagEmbedding's flags follow: explicit indices work, a bad field does not.
+    assertEquals("q|x", InstructionFormat.parse("{1}|{0}").apply("x", "q"));
+    assertThrows(IllegalArgumentException.class, () -> InstructionFormat.parse("{query}{}"));
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.m3spark.jobs.embed;
 import io.m3spark.cli.CommandArgs;
 import io.m3spark.cli.Flag;
 import io.m3spark.cli.UsageException;
+import io.m3spark.text.InstructionFormat;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -94,7 +95,7 @@ public final class EmbedArgs extends CommandArgs {
       try {
         InstructionFormat.parse(queryInstructionFormatForRetrieval); // fail on a bad pattern before Spark starts
       } catch (IllegalArgumentException e) {
-        throw new UsageException(e.getMessage());
+        throw new UsageException("--query_instruction_format_for_retrieval: " + e.getMessage());
       }
     }
   }

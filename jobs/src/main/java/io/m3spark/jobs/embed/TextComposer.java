@@ -1,5 +1,6 @@
 package io.m3spark.jobs.embed;
 
+import io.m3spark.text.InstructionFormat;
 import java.io.Serializable;
 
 /**

@@ -7,6 +7,7 @@ import io.m3spark.eval.EvaluationOptions;
 import io.m3spark.eval.Metrics;
 import io.m3spark.jobs.eval.OutputMethod;
 import io.m3spark.search.RetrievalMode;
+import io.m3spark.text.InstructionFormat;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -21,6 +21,7 @@ import io.m3spark.jobs.spark.TaskDevices;
 import io.m3spark.search.Hit;
 import io.m3spark.search.SearchOptions;
 import io.m3spark.search.RetrievalMode;
+import io.m3spark.text.InstructionFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

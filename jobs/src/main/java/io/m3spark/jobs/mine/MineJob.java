@@ -19,6 +19,7 @@ import io.m3spark.mining.NegativeSampler;
 import io.m3spark.mining.TopUpPool;
 import io.m3spark.search.Hit;
 import io.m3spark.search.SearchOptions;
+import io.m3spark.text.InstructionFormat;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;

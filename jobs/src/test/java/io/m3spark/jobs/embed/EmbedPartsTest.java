@@ -1,5 +1,6 @@
 package io.m3spark.jobs.embed;
 
+import io.m3spark.text.InstructionFormat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

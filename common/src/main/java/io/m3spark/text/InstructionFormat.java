@@ -1,4 +1,4 @@
-package io.m3spark.jobs.embed;
+package io.m3spark.text;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -15,9 +15,14 @@ public final class InstructionFormat implements Serializable {
   /** Literal text, or argument 0 (instruction) / 1 (query). */
   private record Part(String literal, int argument) implements Serializable {}
 
+  /** {@code "{}{}"}: the instruction directly followed by the text (FlagEmbedding's default). */
+  public static final InstructionFormat CONCAT = parse("{}{}");
+
+  private final String pattern;
   private final List<Part> parts;
 
-  private InstructionFormat(List<Part> parts) {
+  private InstructionFormat(String pattern, List<Part> parts) {
+    this.pattern = pattern;
     this.parts = parts;
   }
 
@@ -74,7 +79,7 @@ public final class InstructionFormat implements Serializable {
     if (literal.length() > 0) {
       parts.add(new Part(literal.toString(), -1));
     }
-    return new InstructionFormat(List.copyOf(parts));
+    return new InstructionFormat(pattern, List.copyOf(parts));
   }
 
   public String apply(String instruction, String query) {
@@ -85,7 +90,27 @@ public final class InstructionFormat implements Serializable {
     return out.toString();
   }
 
+  /** The pattern as given. */
+  public String pattern() {
+    return pattern;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof InstructionFormat other && other.pattern.equals(pattern);
+  }
+
+  @Override
+  public int hashCode() {
+    return pattern.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return pattern;
+  }
+
   private static IllegalArgumentException bad(String pattern, String why) {
-    return new IllegalArgumentException("--query_instruction_format_for_retrieval \"" + pattern + "\": " + why);
+    return new IllegalArgumentException("instruction format \"" + pattern + "\": " + why);
   }
 }
