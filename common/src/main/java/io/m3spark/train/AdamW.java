@@ -2,8 +2,10 @@ package io.m3spark.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.m3spark.weights.HostTensor;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
@@ -40,6 +42,35 @@ public final class AdamW implements AutoCloseable {
   /** Steps taken so far. */
   public long steps() {
     return t;
+  }
+
+  /** A host copy of the step count and moment estimates, bit for bit, e.g. for a checkpoint. */
+  public AdamWState exportState() {
+    Map<String, HostTensor> first = new TreeMap<>();
+    Map<String, HostTensor> second = new TreeMap<>();
+    for (Map.Entry<String, NDArray[]> e : moments.entrySet()) {
+      first.put(e.getKey(), HostArrays.toHost(e.getValue()[0]));
+      second.put(e.getKey(), HostArrays.toHost(e.getValue()[1]));
+    }
+    return new AdamWState(t, first, second);
+  }
+
+  /**
+   * Replaces this optimizer's step count and moments with {@code state} (hyper-parameters stay as constructed). The
+   * moments keep the element type they were saved with, so the next {@link #step} continues exactly where the saved
+   * run left off.
+   */
+  public void importState(AdamWState state) {
+    for (NDArray[] mv : moments.values()) {
+      mv[0].close();
+      mv[1].close();
+    }
+    moments.clear();
+    for (String name : state.firstMoments().keySet()) {
+      moments.put(name, new NDArray[] {HostArrays.toDevice(state.firstMoments().get(name), manager),
+          HostArrays.toDevice(state.secondMoments().get(name), manager)});
+    }
+    t = state.steps();
   }
 
   /** One update of every parameter that has a gradient, at learning rate {@code lr}. */

@@ -1,0 +1,33 @@
+package io.m3spark.train.checkpoint;
+
+import io.m3spark.model.LoadOptions;
+import io.m3spark.model.M3Model;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads what {@link CheckpointWriter} wrote. The model weights are in the checkpoint folder in Hugging Face layout
+ * and load with {@link M3Model#load(Path, LoadOptions)}; {@link #read} gives everything else.
+ */
+public final class CheckpointReader {
+  static final String SCHEDULER = "scheduler.json";
+  static final String RNG = "rng.json";
+
+  private CheckpointReader() {}
+
+  /** The complete checkpoint with the highest step in {@code outputDir}, if any; interrupted writes are ignored. */
+  public static Optional<Path> latest(Path outputDir) throws IOException {
+    List<Path> all = CheckpointFolders.complete(outputDir);
+    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+  }
+
+  /** Optimizer, scheduler, RNG and trainer state of the checkpoint in {@code folder}. */
+  public static TrainingState read(Path folder) throws IOException {
+    return new TrainingState(OptimizerFile.read(folder.resolve(OptimizerFile.NAME)),
+        CheckpointJson.read(folder.resolve(SCHEDULER), SchedulerState.class),
+        CheckpointJson.read(folder.resolve(RNG), RngState.class),
+        CheckpointJson.read(folder.resolve(CheckpointFolders.TRAINER_STATE), TrainerState.class));
+  }
+}
