@@ -1,6 +1,7 @@
 package io.m3spark.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.m3spark.train.collective.Collective;
 import java.util.ArrayList;
@@ -48,9 +49,15 @@ public final class GradientSync {
       System.arraycopy(flat, offset, mean, 0, n);
       offset += n;
       // written through set(): the gradient view shares its storage with the parameter's .grad
-      try (NDArray g = p.getGradient();
-          NDArray src = g.getManager().create(mean, g.getShape()).toType(g.getDataType(), false)) {
-        g.set(src.toByteBuffer());
+      try (NDArray g = p.getGradient()) {
+        if (g.getDataType() == DataType.FLOAT32) {
+          g.set(java.nio.FloatBuffer.wrap(mean));
+        } else {
+          try (NDManager scratch = g.getManager().newSubManager();
+              NDArray src = scratch.create(mean, g.getShape()).toType(g.getDataType(), true)) {
+            g.set(src.toByteBuffer());
+          }
+        }
       }
     }
   }
