@@ -89,7 +89,9 @@ public final class MineJob {
     List<String> corpus = args.candidatePool == null ? MiningCorpus.fromRecords(records)
         : MiningCorpus.fromPool(sc, args.candidatePool, sc.hadoopConfiguration());
     int corpusSize = corpus.size();
-    boolean scorePositives = options.usesPositiveScores() || options.addScores();
+    // Positives' dense scores drive the margin filters and --add_scores, and give the report its positive-score
+    // distribution. Without a candidate pool every positive is a corpus text already embedded, so scoring is only a join.
+    boolean scorePositives = options.usesPositiveScores() || options.addScores() || args.candidatePool == null;
     List<String> texts = new ArrayList<>(corpus);
     Map<String, Integer> textIndex = new HashMap<>();
     for (int i = 0; i < texts.size(); i++) {
