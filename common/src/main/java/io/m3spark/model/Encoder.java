@@ -152,7 +152,7 @@ public final class Encoder {
     NDArray v = heads(linear(x, p, pre + "attention.self.value"), b, len, heads, hd);
     // Scaling q (B×L×H) rather than the scores (B×heads×L×L) touches far less memory at long lengths; in inference the
     // bias is added in place for the same reason (autograd would need the out-of-place form).
-    NDArray scaled = q.div((float) Math.sqrt(hd));
+    NDArray scaled = Scalars.dividedBy(q, Math.sqrt(hd));
     NDArray raw = scaled.matMul(k.transpose(0, 1, 3, 2));
     NDArray scores = training ? raw.add(attentionBias) : raw.addi(attentionBias);
     NDArray probs = dropout(scores.softmax(-1), attentionDropout, training);
@@ -181,8 +181,8 @@ public final class Encoder {
       case RELU -> Activation.relu(x);
       case GELU_TANH -> {
         // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
-        NDArray inner = x.pow(3).mul(0.044715f).add(x).mul((float) Math.sqrt(2.0 / Math.PI));
-        yield inner.tanh().add(1f).mul(x).mul(0.5f);
+        NDArray inner = Scalars.times(Scalars.times(x.mul(x).mul(x), 0.044715).add(x), Math.sqrt(2.0 / Math.PI));
+        yield Scalars.times(inner.tanh().add(1f).mul(x), 0.5);
       }
     };
   }

@@ -58,7 +58,7 @@ public final class M3Heads {
 
   /** x / max(‖x‖₂, 1e-12) along the last axis. */
   public static NDArray l2normalize(NDArray x) {
-    return x.div(x.norm(new int[] {-1}, true).maximum(NORM_EPS));
+    return x.div(Scalars.atLeast(x.norm(new int[] {-1}, true), NORM_EPS));
   }
 
   /**

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.m3spark.model.Scalars;
 import io.m3spark.train.collective.Collective;
 
 /**
@@ -28,7 +29,7 @@ public record CrossDeviceScores(NDArray gatheredDense, ScoreMatrices local) {
     ScoreMatrices local = ScoreMatrices.compute(q, p, temperature, specialIds);
     NDArray queries = gather(q.dense(), collective);
     NDArray passages = gather(p.dense(), collective);
-    return new CrossDeviceScores(queries.matMul(passages.transpose()).div(temperature), local);
+    return new CrossDeviceScores(Scalars.dividedBy(queries.matMul(passages.transpose()), temperature), local);
   }
 
   /** The rows of every rank stacked in rank order, this rank's slot being {@code local} itself (not a copy). */

@@ -1,6 +1,7 @@
 package io.m3spark.train;
 
 import ai.djl.ndarray.NDArray;
+import io.m3spark.model.Scalars;
 
 /**
  * Score matrices of no-in-batch mode (data marked {@code no_in_batch_neg}, flagembedding-behaviour.md §4.5): every
@@ -24,7 +25,7 @@ public final class NoInBatchScores {
     NDArray dense = Groups.ownGroup(inBatch.dense(), groupSize);
     NDArray sparse = Groups.ownGroup(inBatch.sparse(), groupSize);
     NDArray colbert = Groups.ownGroup(inBatch.colbert(), groupSize);
-    NDArray ensemble = dense.add(sparse.mul(ScoreMatrices.SPARSE_ENSEMBLE_WEIGHT)).add(colbert);
+    NDArray ensemble = dense.add(Scalars.times(sparse, ScoreMatrices.SPARSE_ENSEMBLE_WEIGHT)).add(colbert);
     return new ScoreMatrices(dense, sparse, colbert, ensemble);
   }
 }

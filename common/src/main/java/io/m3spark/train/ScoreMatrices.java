@@ -3,6 +3,7 @@ package io.m3spark.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.m3spark.model.Scalars;
 
 /**
  * In-batch score matrices of unified fine-tuning (flagembedding-behaviour.md §3.3, §4.5), each B × (B·G) with passages
@@ -20,10 +21,10 @@ public record ScoreMatrices(NDArray dense, NDArray sparse, NDArray colbert, NDAr
   public static final float SPARSE_ENSEMBLE_WEIGHT = 0.3f;
 
   public static ScoreMatrices compute(EncodedBatch q, EncodedBatch p, float temperature, int[] specialIds) {
-    NDArray dense = q.dense().matMul(p.dense().transpose()).div(temperature);
-    NDArray sparse = SparseScores.compute(q, p, specialIds).div(temperature);
-    NDArray colbert = colbert(q, p).div(temperature);
-    return new ScoreMatrices(dense, sparse, colbert, dense.add(sparse.mul(SPARSE_ENSEMBLE_WEIGHT)).add(colbert));
+    NDArray dense = Scalars.dividedBy(q.dense().matMul(p.dense().transpose()), temperature);
+    NDArray sparse = Scalars.dividedBy(SparseScores.compute(q, p, specialIds), temperature);
+    NDArray colbert = Scalars.dividedBy(colbert(q, p), temperature);
+    return new ScoreMatrices(dense, sparse, colbert, dense.add(Scalars.times(sparse, SPARSE_ENSEMBLE_WEIGHT)).add(colbert));
   }
 
   private static NDArray colbert(EncodedBatch q, EncodedBatch p) {

@@ -1,6 +1,7 @@
 package io.m3spark.train;
 
 import ai.djl.ndarray.NDArray;
+import io.m3spark.model.Scalars;
 
 /**
  * Self-distillation from the ensemble score (unified fine-tuning with {@code use_self_distill}).
@@ -22,8 +23,8 @@ public record SelfDistillLoss(NDArray dense, NDArray sparse, NDArray colbert, ND
     NDArray d = distill(teacher, s.dense());
     NDArray sp = distill(teacher, s.sparse());
     NDArray c = distill(teacher, s.colbert());
-    NDArray sd = d.add(sp.mul(UnifiedLoss.SPARSE_LOSS_WEIGHT)).add(c).div(3f);
-    return new SelfDistillLoss(d, sp, c, unifiedLoss.add(sd).div(2f));
+    NDArray sd = Scalars.dividedBy(d.add(Scalars.times(sp, UnifiedLoss.SPARSE_LOSS_WEIGHT)).add(c), 3);
+    return new SelfDistillLoss(d, sp, c, Scalars.dividedBy(unifiedLoss.add(sd), 2));
   }
 
   private static NDArray distill(NDArray teacher, NDArray student) {

@@ -1,6 +1,7 @@
 package io.m3spark.train;
 
 import ai.djl.ndarray.NDArray;
+import io.m3spark.model.Scalars;
 
 /**
  * The unified fine-tuning loss.
@@ -38,7 +39,7 @@ public record UnifiedLoss(NDArray dense, NDArray sparse, NDArray colbert, NDArra
     NDArray sp = loss.apply(s.sparse());
     NDArray c = loss.apply(s.colbert());
     NDArray e = loss.apply(s.ensemble());
-    NDArray total = d.add(e).add(sp.mul(SPARSE_LOSS_WEIGHT)).add(c).div(4f);
+    NDArray total = Scalars.dividedBy(d.add(e).add(Scalars.times(sp, SPARSE_LOSS_WEIGHT)).add(c), 4);
     return new UnifiedLoss(d, sp, c, e, total);
   }
 }
