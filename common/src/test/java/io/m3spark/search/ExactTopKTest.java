@@ -6,33 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** ExactTopK and TopKMerger against the brute-force reference. */
 class ExactTopKTest {
 
-  /** Shards the corpus, searches every query block against every shard, merges: what the Spark job does. */
-  private static List<Hit[]> shardedSearch(String[] docids, float[][] corpus, String[] qids, float[][] queries, int k,
-      int shardSize, int blockSize) {
-    List<Hit[]> merged = new ArrayList<>();
-    for (int i = 0; i < queries.length; i++) {
-      merged.add(new Hit[0]);
-    }
-    for (int s = 0; s < corpus.length; s += shardSize) {
-      try (ExactTopK shard = new ExactTopK(SearchData.block(docids, corpus, s, Math.min(corpus.length, s + shardSize)),
-          Device.cpu(), false)) {
-        for (int b = 0; b < queries.length; b += blockSize) {
-          Hit[][] partial = shard.search(SearchData.block(qids, queries, b, Math.min(queries.length, b + blockSize)), k);
-          for (int r = 0; r < partial.length; r++) {
-            merged.set(b + r, TopKMerger.merge(merged.get(b + r), partial[r], k));
-          }
-        }
-      }
-    }
-    return merged;
-  }
 
   private static void assertSameHits(List<Hit[]> expected, List<Hit[]> actual) {
     assertEquals(expected.size(), actual.size());
@@ -50,9 +29,9 @@ class ExactTopKTest {
     String[] qids = SearchData.ids("q", queries.length);
     for (int k : new int[] {1, 5, 100, 600}) {
       List<Hit[]> expected = BruteForceSearch.search(queries, docids, corpus, k);
-      assertSameHits(expected, shardedSearch(docids, corpus, qids, queries, k, 530, 37));
-      assertSameHits(expected, shardedSearch(docids, corpus, qids, queries, k, 97, 10)); // uneven last shard and block
-      assertSameHits(expected, shardedSearch(docids, corpus, qids, queries, k, 1, 1));
+      assertSameHits(expected, SearchData.shardedSearch(docids, corpus, qids, queries, k, 530, 37));
+      assertSameHits(expected, SearchData.shardedSearch(docids, corpus, qids, queries, k, 97, 10)); // uneven last shard and block
+      assertSameHits(expected, SearchData.shardedSearch(docids, corpus, qids, queries, k, 1, 1));
     }
   }
 
@@ -64,7 +43,7 @@ class ExactTopKTest {
       corpus[i] = corpus[7].clone(); // d7 and d20..d39 are the same vector
     }
     float[][] query = {corpus[7].clone()};
-    Hit[] top = shardedSearch(docids, corpus, new String[] {"q"}, query, 5, 40, 1).get(0);
+    Hit[] top = SearchData.shardedSearch(docids, corpus, new String[] {"q"}, query, 5, 40, 1).get(0);
     // All 21 copies score the same; string order puts d20 < d21 < ... < d39 < d7.
     assertEquals(List.of("d20", "d21", "d22", "d23", "d24"), List.of(top).stream().map(Hit::docid).toList());
     for (Hit h : top) {
@@ -78,7 +57,7 @@ class ExactTopKTest {
     float[][] queries = SearchData.gaussian(50, 64, 5);
     String[] docids = SearchData.ids("d", corpus.length);
     List<Hit[]> expected = BruteForceSearch.search(queries, docids, corpus, 20);
-    List<Hit[]> actual = shardedSearch(docids, corpus, SearchData.ids("q", 50), queries, 20, 333, 16);
+    List<Hit[]> actual = SearchData.shardedSearch(docids, corpus, SearchData.ids("q", 50), queries, 20, 333, 16);
     for (int q = 0; q < expected.size(); q++) {
       for (int r = 0; r < 20; r++) {
         Hit e = expected.get(q)[r];

@@ -1,5 +1,6 @@
 package io.m3spark.search;
 
+import ai.djl.Device;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -53,5 +54,26 @@ public final class SearchData {
       rows.add(vectors[i]);
     }
     return VectorBlock.of(blockIds, ordinals, rows, vectors[0].length);
+  }
+
+  /** Shards the corpus, searches every query block against every shard, merges: what the Spark job does. */
+  public static List<Hit[]> shardedSearch(String[] docids, float[][] corpus, String[] qids, float[][] queries, int k,
+      int shardSize, int blockSize) {
+    List<Hit[]> merged = new ArrayList<>();
+    for (int i = 0; i < queries.length; i++) {
+      merged.add(new Hit[0]);
+    }
+    for (int s = 0; s < corpus.length; s += shardSize) {
+      try (ExactTopK shard = new ExactTopK(SearchData.block(docids, corpus, s, Math.min(corpus.length, s + shardSize)),
+          Device.cpu(), false)) {
+        for (int b = 0; b < queries.length; b += blockSize) {
+          Hit[][] partial = shard.search(SearchData.block(qids, queries, b, Math.min(queries.length, b + blockSize)), k);
+          for (int r = 0; r < partial.length; r++) {
+            merged.set(b + r, TopKMerger.merge(merged.get(b + r), partial[r], k));
+          }
+        }
+      }
+    }
+    return merged;
   }
 }

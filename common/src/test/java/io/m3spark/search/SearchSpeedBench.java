@@ -1,6 +1,5 @@
 package io.m3spark.search;
 
-import ai.djl.Device;
 import io.m3spark.io.NpyReader;
 import io.m3spark.model.M3Model;
 import java.io.BufferedInputStream;
@@ -38,7 +37,7 @@ class SearchSpeedBench {
       List<Double> rates = new ArrayList<>();
       for (int run = 0; run < 3; run++) {
         long start = System.nanoTime();
-        search(docids, corpus, qids, queries, k, s[0], s[1]);
+        SearchData.shardedSearch(docids, corpus, qids, queries, k, s[1], s[0]);
         rates.add(queries.length / ((System.nanoTime() - start) / 1e9));
       }
       rates.sort(Double::compare);
@@ -48,25 +47,6 @@ class SearchSpeedBench {
     }
   }
 
-  private static List<Hit[]> search(String[] docids, float[][] corpus, String[] qids, float[][] queries, int k,
-      int blockSize, int shardSize) {
-    List<Hit[]> merged = new ArrayList<>();
-    for (int i = 0; i < queries.length; i++) {
-      merged.add(new Hit[0]);
-    }
-    for (int s = 0; s < corpus.length; s += shardSize) {
-      try (ExactTopK shard = new ExactTopK(SearchData.block(docids, corpus, s, Math.min(corpus.length, s + shardSize)),
-          Device.cpu(), false)) {
-        for (int b = 0; b < queries.length; b += blockSize) {
-          Hit[][] partial = shard.search(SearchData.block(qids, queries, b, Math.min(queries.length, b + blockSize)), k);
-          for (int r = 0; r < partial.length; r++) {
-            merged.set(b + r, TopKMerger.merge(merged.get(b + r), partial[r], k));
-          }
-        }
-      }
-    }
-    return merged;
-  }
 
   private static float[][] read(Path npy) throws Exception {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(npy), 1 << 20)) {
