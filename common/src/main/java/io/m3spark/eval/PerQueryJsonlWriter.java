@@ -1,12 +1,10 @@
 package io.m3spark.eval;
 
-import io.m3spark.io.AtomicFiles;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.BufferedWriter;
+import io.m3spark.io.AtomicTextFile;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -19,20 +17,17 @@ public final class PerQueryJsonlWriter implements PerQueryListener, AutoCloseabl
   private static final JsonFactory JSON = new JsonFactory();
 
   private final Path target;
-  private final Path tmp;
-  private BufferedWriter out;
-  private boolean committed;
+  private AtomicTextFile out;
 
   public PerQueryJsonlWriter(Path target) throws IOException {
     this.target = target;
-    this.tmp = AtomicFiles.tempSibling(target);
-    this.out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+    this.out = AtomicTextFile.create(target);
   }
 
   @Override
   public void accept(QueryMetrics query) throws IOException {
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    StringWriter line = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(line)) {
       g.writeStartObject();
       g.writeStringField("qid", query.qid());
       for (Map.Entry<String, Double> e : query.asMap().entrySet()) {
@@ -40,28 +35,23 @@ public final class PerQueryJsonlWriter implements PerQueryListener, AutoCloseabl
       }
       g.writeEndObject();
     }
-    out.write('\n');
+    out.writeLine(line.toString());
   }
 
   /** Drops the lines written so far (the evaluator restarts on an ungrouped run). */
   @Override
   public void restart() throws IOException {
     out.close();
-    out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+    out = AtomicTextFile.create(target);
   }
 
   /** Finishes the file and moves it onto the target. */
   public void commit() throws IOException {
-    out.close();
-    AtomicFiles.moveInto(tmp, target);
-    committed = true;
+    out.commit();
   }
 
   @Override
   public void close() throws IOException {
-    if (!committed) {
-      out.close();
-      Files.deleteIfExists(tmp);
-    }
+    out.close();
   }
 }
