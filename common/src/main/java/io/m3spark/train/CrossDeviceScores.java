@@ -27,9 +27,14 @@ public record CrossDeviceScores(NDArray gatheredDense, ScoreMatrices local) {
   public static CrossDeviceScores compute(EncodedBatch q, EncodedBatch p, float temperature, int[] specialIds,
       Collective collective) {
     ScoreMatrices local = ScoreMatrices.compute(q, p, temperature, specialIds);
+    return new CrossDeviceScores(gatherDense(q, p, temperature, collective), local);
+  }
+
+  /** Collective call: the gathered dense matrix alone, Q_all·P_allᵀ/τ, differentiable through this rank's rows. */
+  public static NDArray gatherDense(EncodedBatch q, EncodedBatch p, float temperature, Collective collective) {
     NDArray queries = gather(q.dense(), collective);
     NDArray passages = gather(p.dense(), collective);
-    return new CrossDeviceScores(Scalars.dividedBy(queries.matMul(passages.transpose()), temperature), local);
+    return Scalars.dividedBy(queries.matMul(passages.transpose()), temperature);
   }
 
   /** The rows of every rank stacked in rank order, this rank's slot being {@code local} itself (not a copy). */

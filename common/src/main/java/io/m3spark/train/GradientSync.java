@@ -2,6 +2,7 @@ package io.m3spark.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import io.m3spark.train.collective.Collective;
 import java.util.ArrayList;
@@ -48,16 +49,12 @@ public final class GradientSync {
       float[] mean = new float[n];
       System.arraycopy(flat, offset, mean, 0, n);
       offset += n;
-      // written through set(): the gradient view shares its storage with the parameter's .grad
-      try (NDArray g = p.getGradient()) {
-        if (g.getDataType() == DataType.FLOAT32) {
-          g.set(java.nio.FloatBuffer.wrap(mean));
-        } else {
-          try (NDManager scratch = g.getManager().newSubManager();
-              NDArray src = scratch.create(mean, g.getShape()).toType(g.getDataType(), true)) {
-            g.set(src.toByteBuffer());
-          }
-        }
+      // Copied into the gradient's own storage (index_put_). NDArray.set(Buffer) must not be used here: it re-points
+      // the tensor at the Java buffer without copying, and the gradient then reads freed memory once that buffer is
+      // collected.
+      try (NDManager scratch = p.getManager().newSubManager(); NDArray g = p.getGradient();
+          NDArray src = scratch.create(mean, g.getShape()).toType(g.getDataType(), true)) {
+        g.set(new NDIndex(":"), src);
       }
     }
   }

@@ -18,8 +18,20 @@ public final class KlDivKdLoss {
   private KlDivKdLoss() {}
 
   public static NDArray of(NDArray scores, NDArray teacher, int groupSize) {
-    NDArray group = Groups.ownGroup(scores, groupSize).logSoftmax(1);
-    NDArray distill = teacher.mul(group).sum(new int[] {1}).neg().mean();
-    return distill.add(InfoNceLoss.of(scores, groupSize));
+    return distillation(scores, teacher, groupSize).add(InfoNceLoss.of(scores, groupSize));
+  }
+
+  /** The distillation term alone: −mean_b Σ_g pᵀ_{b,g} · log softmax(S^grp_b)_g. */
+  public static NDArray distillation(NDArray scores, NDArray teacher, int groupSize) {
+    return groupDistillation(Groups.ownGroup(scores, groupSize), teacher);
+  }
+
+  /** No-in-batch mode: {@code groupScores} is already B × G, each row's positive at column 0. */
+  public static NDArray ofGroupLocal(NDArray groupScores, NDArray teacher) {
+    return groupDistillation(groupScores, teacher).add(InfoNceLoss.ofGroupLocal(groupScores));
+  }
+
+  private static NDArray groupDistillation(NDArray groupScores, NDArray teacher) {
+    return teacher.mul(groupScores.logSoftmax(1)).sum(new int[] {1}).neg().mean();
   }
 }

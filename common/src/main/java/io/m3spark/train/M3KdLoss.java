@@ -19,12 +19,25 @@ public final class M3KdLoss {
   private M3KdLoss() {}
 
   public static NDArray of(NDArray scores, NDArray teacher, int groupSize) {
+    return of(scores, teacher, groupSize, groupSize);
+  }
+
+  /**
+   * No-in-batch mode: {@code groupScores} is B × G with each row's own group at columns 0 … G−1, so member i is
+   * scored against its group only (FlagEmbedding's in-batch targets b·G + i would be out of range there, §4.6).
+   */
+  public static NDArray ofGroupLocal(NDArray groupScores, NDArray teacher) {
+    return of(groupScores, teacher, 0, (int) groupScores.getShape().get(1));
+  }
+
+  /** @param stride G for in-batch matrices (row b's group starts at b·G), 0 for group-local ones */
+  private static NDArray of(NDArray scores, NDArray teacher, int stride, int members) {
     int rows = (int) scores.getShape().get(0);
     int cols = (int) scores.getShape().get(1);
     NDArray total = null;
-    for (int i = 0; i < groupSize; i++) {
-      NDArray masked = scores.add(earlierMembers(scores, rows, cols, groupSize, i));
-      NDArray ce = InfoNceLoss.targetLogProbs(masked, groupSize, i).neg();
+    for (int i = 0; i < members; i++) {
+      NDArray masked = scores.add(earlierMembers(scores, rows, cols, stride, i));
+      NDArray ce = InfoNceLoss.targetLogProbs(masked, stride, i).neg();
       NDArray term = ce.mul(teacher.get(":, " + i)).mean();
       total = total == null ? term : total.add(term);
     }

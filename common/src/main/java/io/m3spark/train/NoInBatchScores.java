@@ -22,10 +22,15 @@ public final class NoInBatchScores {
    * Scoring the whole batch first costs B times the needed work, but keeps one definition of the three scores.
    */
   public static ScoreMatrices of(ScoreMatrices inBatch, int groupSize) {
-    NDArray dense = Groups.ownGroup(inBatch.dense(), groupSize);
-    NDArray sparse = Groups.ownGroup(inBatch.sparse(), groupSize);
-    NDArray colbert = Groups.ownGroup(inBatch.colbert(), groupSize);
+    NDArray dense = ownGroups(inBatch.dense(), groupSize);
+    NDArray sparse = ownGroups(inBatch.sparse(), groupSize);
+    NDArray colbert = ownGroups(inBatch.colbert(), groupSize);
     NDArray ensemble = dense.add(Scalars.times(sparse, ScoreMatrices.SPARSE_ENSEMBLE_WEIGHT)).add(colbert);
     return new ScoreMatrices(dense, sparse, colbert, ensemble);
+  }
+
+  /** The B × G block of each row's own group cut out of one B × (B·G) in-batch matrix. */
+  public static NDArray ownGroups(NDArray inBatch, int groupSize) {
+    return Groups.ownGroup(inBatch, groupSize);
   }
 }

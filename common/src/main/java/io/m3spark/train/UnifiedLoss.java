@@ -31,11 +31,18 @@ public record UnifiedLoss(NDArray dense, NDArray sparse, NDArray colbert, NDArra
 
   /** Cross-device negatives: the dense term over the gathered matrix, the other three on the local ones. */
   public static UnifiedLoss of(CrossDeviceScores s, PerMatrix loss) {
-    return of(s.gatheredDense(), s.local(), loss);
+    return withDenseLoss(loss.apply(s.gatheredDense()), s.local(), loss);
   }
 
   private static UnifiedLoss of(NDArray denseScores, ScoreMatrices s, PerMatrix loss) {
-    NDArray d = loss.apply(denseScores);
+    return withDenseLoss(loss.apply(denseScores), s, loss);
+  }
+
+  /**
+   * The combination with a dense term computed elsewhere: under cross-device distillation the dense loss reads the
+   * gathered matrix and teacher while the other three read the local ones.
+   */
+  public static UnifiedLoss withDenseLoss(NDArray d, ScoreMatrices s, PerMatrix loss) {
     NDArray sp = loss.apply(s.sparse());
     NDArray c = loss.apply(s.colbert());
     NDArray e = loss.apply(s.ensemble());

@@ -169,6 +169,15 @@ public final class ArgParser {
     return sb.toString();
   }
 
+  /** Every flag's current value by name, rendered as on the command line, in declaration order. */
+  public static Map<String, String> values(CommandArgs args) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Spec s : specs(args.getClass())) {
+      out.put(s.name(), render(get(args, s)));
+    }
+    return out;
+  }
+
   /** Flags of {@code type} in declaration order, superclass flags first. */
   static List<Spec> specs(Class<?> type) {
     List<Class<?>> chain = new ArrayList<>();

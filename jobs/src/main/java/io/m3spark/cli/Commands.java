@@ -9,6 +9,7 @@ import io.m3spark.jobs.prepare.ImportSquadCommand;
 import io.m3spark.jobs.prepare.MakeEvalSetCommand;
 import io.m3spark.jobs.prepare.SplitCommand;
 import io.m3spark.jobs.search.SearchCommand;
+import io.m3spark.jobs.train.TrainCommand;
 import java.util.List;
 
 /** Every subcommand of {@code m3spark}, in pipeline order, as {@code --help} lists them. */
@@ -17,6 +18,6 @@ public final class Commands {
 
   public static List<Command<?>> all() {
     return List.of(new ImportSquadCommand(), new SplitCommand(), new MakeEvalSetCommand(), new EmbedCommand(),
-        new SearchCommand(), new MineCommand(), new EvaluateCommand(), new EvalRunCommand(), new ImportOnnxCommand());
+        new SearchCommand(), new MineCommand(), new EvaluateCommand(), new EvalRunCommand(), new ImportOnnxCommand(), new TrainCommand());
   }
 }

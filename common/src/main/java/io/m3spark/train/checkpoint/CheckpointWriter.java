@@ -36,6 +36,15 @@ public final class CheckpointWriter {
 
   /** Writes the checkpoint for {@code state.trainer().globalStep()}, replacing one of the same step, and prunes. */
   public Path write(M3Model model, TrainingState state) throws IOException {
+    return write(model, state, List.of());
+  }
+
+  /**
+   * As {@link #write(M3Model, TrainingState)}, with the run's loss history so far in the checkpoint's own
+   * {@code training_loss.json}: the output folder's copy is only rewritten every {@value LossLog#REWRITE_EVERY} steps,
+   * so a resume takes the history from the checkpoint ({@link LossLog#resume}).
+   */
+  public Path write(M3Model model, TrainingState state, List<LossRecord> lossHistory) throws IOException {
     Path target = CheckpointFolders.folder(outputDir, state.trainer().globalStep());
     Path tmp = AtomicFiles.tempSiblingFolder(target, "tmp");
     try {
@@ -43,6 +52,9 @@ public final class CheckpointWriter {
       OptimizerFile.write(tmp.resolve(OptimizerFile.NAME), state.optimizer());
       CheckpointJson.write(tmp.resolve(CheckpointReader.SCHEDULER), state.scheduler());
       CheckpointJson.write(tmp.resolve(CheckpointReader.RNG), state.rng());
+      if (!lossHistory.isEmpty()) {
+        LossLog.writeJson(tmp.resolve(LossLog.JSON_FILE), lossHistory);
+      }
       // last: its presence is what marks a checkpoint complete
       CheckpointJson.write(tmp.resolve(CheckpointFolders.TRAINER_STATE), state.trainer());
       install(tmp, target);

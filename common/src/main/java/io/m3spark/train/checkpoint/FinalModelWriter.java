@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,13 +25,26 @@ public final class FinalModelWriter {
   private FinalModelWriter() {}
 
   /**
-   * Writes {@code model} to {@code folder}; without unified fine-tuning the head files then come from
-   * {@code baseModelFolder}. A head file the base lacks keeps what the model holds (the heads it was initialised with),
-   * with a warning.
+   * Writes {@code model} into {@code folder} (the run's output folder, which also holds checkpoints and the loss log);
+   * without unified fine-tuning the head files then come from {@code baseModelFolder}. A head file the base lacks
+   * keeps what the model holds (the heads it was initialised with), with a warning.
+   *
+   * <p>The model is saved complete into a staging folder first, then its files are moved in one by one (each move
+   * atomic), {@code config.json} last: a crash leaves the previous files or the new ones, never a truncated file.
    */
   public static void write(M3Model model, Path folder, boolean unifiedFinetuning, Path baseModelFolder)
       throws IOException {
-    model.save(folder);
+    Path staging = folder.resolve(".final-model");
+    Trees.delete(staging);
+    model.save(staging);
+    List<Path> files;
+    try (Stream<Path> list = Files.list(staging)) {
+      files = list.sorted(Comparator.comparing((Path p) -> p.getFileName().toString().equals("config.json"))).toList();
+    }
+    for (Path f : files) {
+      AtomicFiles.moveInto(f, folder.resolve(f.getFileName().toString()));
+    }
+    Trees.delete(staging);
     if (unifiedFinetuning) {
       return;
     }

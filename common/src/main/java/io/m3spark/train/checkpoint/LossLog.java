@@ -37,13 +37,13 @@ public final class LossLog {
   }
 
   /**
-   * A log that continues a resumed run: the first {@code keep} entries of the existing {@code training_loss.json}
-   * (the checkpoint's {@link TrainerState#lossHistoryLength}); entries logged after that checkpoint are dropped
-   * because the resumed run logs those steps again.
+   * A log that continues a resumed run: the history saved in {@code checkpoint} (its {@code training_loss.json},
+   * {@link TrainerState#lossHistoryLength} entries). Entries the output folder's file holds beyond the checkpoint are
+   * dropped, because the resumed run logs those steps again.
    */
-  public static LossLog resume(Path outputDir, int keep) throws IOException {
+  public static LossLog resume(Path outputDir, Path checkpoint, int keep) throws IOException {
     LossLog log = new LossLog(outputDir);
-    Path file = outputDir.resolve(JSON_FILE);
+    Path file = checkpoint.resolve(JSON_FILE);
     if (Files.exists(file)) {
       List<LossRecord> old = read(file);
       log.records.addAll(old.subList(0, Math.min(keep, old.size())));
@@ -73,6 +73,13 @@ public final class LossLog {
   }
 
   private void write() throws IOException {
+    writeJson(outputDir.resolve(JSON_FILE), records);
+    LossChart.write(outputDir.resolve(PNG_FILE), records);
+    lastWrittenStep = records.isEmpty() ? lastWrittenStep : records.get(records.size() - 1).step();
+  }
+
+  /** {@code records} as a {@code training_loss.json}, written atomically. */
+  static void writeJson(Path file, List<LossRecord> records) throws IOException {
     ArrayNode array = JSON.createArrayNode();
     for (LossRecord r : records) {
       ObjectNode o = array.addObject();
@@ -81,9 +88,7 @@ public final class LossLog {
       r.components().forEach(o::put);
       o.put("lr", r.lr());
     }
-    AtomicFiles.writeString(outputDir.resolve(JSON_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(array));
-    LossChart.write(outputDir.resolve(PNG_FILE), records);
-    lastWrittenStep = records.isEmpty() ? lastWrittenStep : records.get(records.size() - 1).step();
+    AtomicFiles.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(array));
   }
 
   /** The records of a {@code training_loss.json}; every field other than step, loss and lr is a component. */

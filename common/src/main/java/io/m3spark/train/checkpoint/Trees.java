@@ -8,10 +8,10 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** Deleting a folder with everything in it. */
-final class Trees {
+public final class Trees {
   private Trees() {}
 
-  static void delete(Path root) throws IOException {
+  public static void delete(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }

@@ -3,10 +3,12 @@ package io.m3spark.train.checkpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,14 +56,18 @@ class LossLogTest {
   }
 
   @Test
-  void resumeKeepsTheCheckpointedPrefix() throws Exception {
+  void resumeTakesTheHistoryTheCheckpointSaved() throws Exception {
     LossLog log = new LossLog(out);
     for (long step = 1; step <= 120; step++) {
       log.record(record(step));
     }
-    log.finish();
-    LossLog resumed = LossLog.resume(out, 100);
-    assertEquals(log.records().subList(0, 100), resumed.records());
+    Path checkpoint = Files.createDirectories(out.resolve("checkpoint-120"));
+    LossLog.writeJson(checkpoint.resolve(LossLog.JSON_FILE), log.records());
+    // the output folder's file lags (rewritten every 100 steps) and a later run may have logged past the checkpoint
+    LossLog resumed = LossLog.resume(out, checkpoint, 120);
+    assertEquals(log.records(), resumed.records());
+    assertEquals(log.records().subList(0, 100), LossLog.resume(out, checkpoint, 100).records());
+    assertThrows(IOException.class, () -> LossLog.resume(out, checkpoint, 121));
   }
 
   @Test

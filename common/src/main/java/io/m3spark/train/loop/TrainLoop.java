@@ -1,0 +1,189 @@
+package io.m3spark.train.loop;
+
+import io.m3spark.model.M3Model;
+import io.m3spark.train.AdamW;
+import io.m3spark.train.LrSchedule;
+import io.m3spark.train.checkpoint.CheckpointWriter;
+import io.m3spark.train.checkpoint.FinalModelWriter;
+import io.m3spark.train.checkpoint.LossLog;
+import io.m3spark.train.checkpoint.LossRecord;
+import io.m3spark.train.checkpoint.RngState;
+import io.m3spark.train.checkpoint.SchedulerState;
+import io.m3spark.train.checkpoint.TrainerState;
+import io.m3spark.train.checkpoint.TrainingState;
+import io.m3spark.train.collective.Collective;
+import io.m3spark.train.data.BatchAssembler;
+import io.m3spark.train.data.DataCursor;
+import io.m3spark.train.data.DataPosition;
+import io.m3spark.train.data.EpochPlan;
+import io.m3spark.train.data.TrainBatch;
+import io.m3spark.train.step.TrainStep;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One rank's training run: walks its share of the data plan in optimizer steps of
+ * {@code gradient_accumulation_steps} micro-batches (never across an epoch end), takes each learning rate from the
+ * schedule, and on rank 0 logs progress, keeps {@code training_loss.json}/{@code .png}, writes a checkpoint every
+ * {@code save_steps} and the final model folder. Every rank runs the same steps, so collectives line up.
+ *
+ * <p>A run started from a {@link TrainingState} (a checkpoint, with the model already loaded from it) continues
+ * exactly: optimizer moments, learning-rate step, data position and the self-distillation pass counter are restored,
+ * and batches are pure functions of (seed, epoch, record), so N steps + resume + N steps equals 2N straight steps.
+ */
+public final class TrainLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainLoop.class);
+  static final String FORWARD_PASSES = "forward_passes";
+  static final String SEED = "seed";
+
+  private final Run run;
+  private final LoopSettings settings;
+  private LongConsumer afterStep = step -> {};
+
+  /**
+   * What a run trains and where it writes.
+   *
+   * @param schedule the learning-rate schedule (its {@code current_step} is ignored; the loop tracks steps)
+   * @param flags the run's flags by name, stored in every checkpoint
+   * @param baseModelFolder the folder the run started from, for the head files of a dense-only run's output
+   */
+  public record Run(M3Model model, TrainStep step, AdamW optimizer, SchedulerState schedule, EpochPlan plan,
+      BatchAssembler assembler, Collective collective, Path outputDir, int saveTotalLimit, long seed,
+      Map<String, String> flags, boolean unifiedFinetuning, Path baseModelFolder) {}
+
+  /** What the run did, as this rank saw it (sent from the worker to the driver). */
+  public record Summary(long steps, double lastLoss, double seconds, double samplesPerSecond)
+      implements java.io.Serializable {}
+
+  public TrainLoop(Run run, LoopSettings settings) {
+    this.run = run;
+    this.settings = settings;
+  }
+
+  /** Calls {@code listener} with the step number after every optimizer step (and its checkpoint), on every rank. */
+  public TrainLoop withStepListener(LongConsumer listener) {
+    this.afterStep = listener;
+    return this;
+  }
+
+  /**
+   * @param resumeFolder the checkpoint the model was loaded from, or null for a fresh run
+   * @param resume that checkpoint's state
+   */
+  public Summary train(Path resumeFolder, TrainingState resume) throws IOException {
+    boolean lead = run.collective().rank() == 0;
+    EpochPlan plan = run.plan();
+    long total = settings.totalSteps(plan);
+    LrSchedule schedule = run.schedule().schedule();
+    long step = 0;
+    long forwards = 0;
+    DataPosition start = DataPosition.START;
+    LossLog lossLog = new LossLog(run.outputDir());
+    if (resume != null) {
+      run.optimizer().importState(resume.optimizer());
+      step = resume.trainer().globalStep();
+      start = new DataPosition(Math.toIntExact(resume.trainer().epoch()), Math.toIntExact(resume.trainer().dataPosition()));
+      forwards = resume.rng().states().getOrDefault(FORWARD_PASSES, 0L);
+      if (lead) {
+        lossLog = LossLog.resume(run.outputDir(), resumeFolder, resume.trainer().lossHistoryLength());
+      }
+      LOG.info("resuming at step {} (data position {})", step, start);
+    }
+    DataCursor cursor = new DataCursor(plan, run.collective().rank(), settings.epochsToWalk(plan), start);
+    CheckpointWriter checkpoints = new CheckpointWriter(run.outputDir(), run.saveTotalLimit());
+    Window window = new Window();
+    long startNanos = System.nanoTime();
+    long samples = 0;
+    double lastLoss = Double.NaN;
+    long firstStep = step;
+    while (step < total && cursor.hasNext()) {
+      List<TrainBatch> micro = nextStep(cursor);
+      double lr = schedule.lr(step);
+      TrainStep.Result result = run.step().run(micro, forwards, lr);
+      forwards += micro.size();
+      step++;
+      long stepSamples = 0;
+      for (TrainBatch b : micro) {
+        stepSamples += (long) b.queries().batchSize() * run.collective().worldSize();
+      }
+      samples += stepSamples;
+      lastLoss = result.loss();
+      window.add(result, lr);
+      if (lead && (step % settings.loggingSteps() == 0 || step == total)) {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        double rate = samples / seconds;
+        double eta = seconds / (step - firstStep) * (total - step);
+        LossRecord record = window.drain(step);
+        LOG.info(ProgressLine.format(step, total, record.loss(), record.components(), lr, result.gradNorm(), rate,
+            seconds, eta));
+        lossLog.record(record);
+      }
+      if (settings.saveSteps() > 0 && step % settings.saveSteps() == 0) {
+        if (lead) {
+          TrainingState state = new TrainingState(run.optimizer().exportState(), atStep(run.schedule(), step),
+              new RngState(Map.of(SEED, run.seed(), FORWARD_PASSES, forwards)),
+              new TrainerState(step, cursor.position().epoch(), cursor.position().step(), lossLog.records().size(),
+                  run.flags()));
+          Path written = checkpoints.write(run.model(), state, lossLog.records());
+          LOG.info("saved {}", written);
+        }
+        run.collective().barrier();
+      }
+      afterStep.accept(step);
+    }
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    if (lead) {
+      FinalModelWriter.write(run.model(), run.outputDir(), run.unifiedFinetuning(), run.baseModelFolder());
+      lossLog.finish();
+      LOG.info("training done: {} steps, final loss {}, model in {}", step, lastLoss, run.outputDir());
+    }
+    run.collective().barrier();
+    return new Summary(step, lastLoss, seconds, seconds > 0 ? samples / seconds : 0);
+  }
+
+  /** The next step's micro-batches: up to {@code gradient_accumulation_steps}, all from one epoch. */
+  private List<TrainBatch> nextStep(DataCursor cursor) {
+    int epoch = cursor.position().epoch();
+    List<TrainBatch> out = new ArrayList<>();
+    while (out.size() < settings.gradientAccumulationSteps() && cursor.hasNext() && cursor.position().epoch() == epoch) {
+      out.add(run.assembler().assemble(epoch, cursor.next()));
+    }
+    return out;
+  }
+
+  private static SchedulerState atStep(SchedulerState s, long step) {
+    return new SchedulerState(s.type(), s.baseLr(), s.warmupSteps(), s.totalSteps(), step);
+  }
+
+  /** Losses since the last log line, averaged, as the Trainer's logged loss is. */
+  private static final class Window {
+    private int count;
+    private double loss;
+    private final Map<String, Double> parts = new LinkedHashMap<>();
+    private double lr;
+
+    void add(TrainStep.Result r, double stepLr) {
+      count++;
+      loss += r.loss();
+      r.parts().forEach((k, v) -> parts.merge(k, v, Double::sum));
+      lr = stepLr;
+    }
+
+    LossRecord drain(long step) {
+      Map<String, Double> mean = new LinkedHashMap<>();
+      parts.forEach((k, v) -> mean.put(k, v / count));
+      LossRecord r = new LossRecord(step, loss / count, mean, lr);
+      count = 0;
+      loss = 0;
+      parts.clear();
+      return r;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package io.m3spark.train.step;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.m3spark.model.Encoder;
+import io.m3spark.model.Scalars;
+import io.m3spark.train.AdamW;
+import io.m3spark.train.Autograd;
+import io.m3spark.train.EncodedBatch;
+import io.m3spark.train.GradientClipping;
+import io.m3spark.train.GradientSync;
+import io.m3spark.train.Gradients;
+import io.m3spark.train.collective.Collective;
+import io.m3spark.train.data.TrainBatch;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One optimizer step of data-parallel training on one rank, what the Hugging Face Trainer does between two
+ * {@code optimizer.step()} calls under DDP: zero the gradients; for each of the step's micro-batches
+ * ({@code gradient_accumulation_steps}) encode, compute the loss, divide it by the number of micro-batches and
+ * back-propagate; average the gradients over the ranks; clip by the total norm; update with AdamW.
+ *
+ * <p>Every rank must call {@link #run} for the same steps with the same number of micro-batches: the gradient
+ * average, cross-device negatives and the loss report are collective calls.
+ */
+public final class TrainStep {
+  private final Encoder encoder;
+  private final Map<String, NDArray> params;
+  private final Map<String, NDArray> trainable;
+  private final StepLoss loss;
+  private final AdamW optimizer;
+  private final double maxGradNorm;
+  private final Collective collective;
+  private final NDManager manager;
+
+  /** What one step did, averaged over micro-batches and ranks. */
+  public record Result(double loss, Map<String, Double> parts, double gradNorm) {}
+
+  /**
+   * @param params every parameter the forward pass reads
+   * @param trainable the subset that is trained ({@link TrainableParameters})
+   * @param maxGradNorm clipping threshold; 0 turns clipping off (the norm is still reported)
+   */
+  public TrainStep(Encoder encoder, Map<String, NDArray> params, Map<String, NDArray> trainable, StepLoss loss,
+      AdamW optimizer, double maxGradNorm, Collective collective, NDManager manager) {
+    if (!(maxGradNorm >= 0)) {
+      throw new IllegalArgumentException("max_grad_norm must be >= 0, got " + maxGradNorm);
+    }
+    this.encoder = encoder;
+    this.params = params;
+    this.trainable = trainable;
+    this.loss = loss;
+    this.optimizer = optimizer;
+    this.maxGradNorm = maxGradNorm;
+    this.collective = collective;
+    this.manager = manager;
+  }
+
+  /**
+   * @param microBatches this rank's batches of the step, at least one
+   * @param forwardsBefore forward passes this rank ran before this step (the self-distillation counter)
+   * @param lr the learning rate of this step
+   */
+  public Result run(List<TrainBatch> microBatches, long forwardsBefore, double lr) {
+    if (microBatches.isEmpty()) {
+      throw new IllegalArgumentException("a step needs at least one micro-batch");
+    }
+    Gradients.zero(trainable.values());
+    int n = microBatches.size();
+    double total = 0;
+    Map<String, Double> parts = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      TrainBatch batch = microBatches.get(i);
+      try (NDManager m = manager.newSubManager(); Autograd autograd = new Autograd()) {
+        EncodedBatch q = EncodedBatch.encode(encoder, params, batch.queries(), m);
+        EncodedBatch p = EncodedBatch.encode(encoder, params, batch.passages(), m);
+        LossValue value = loss.compute(q, p, batch, forwardsBefore + i, collective, m);
+        NDArray scaled = n == 1 ? value.total() : Scalars.dividedBy(value.total(), n);
+        autograd.backward(scaled);
+        total += value.total().getFloat() / n;
+        value.partValues().forEach((k, v) -> parts.merge(k, v / n, Double::sum));
+      }
+    }
+    if (collective.worldSize() > 1) {
+      GradientSync.allReduceMean(trainable, collective);
+    }
+    double norm = maxGradNorm > 0 ? GradientClipping.clip(trainable.values(), maxGradNorm)
+        : Gradients.totalNorm(trainable.values());
+    optimizer.step(trainable, lr);
+    return averagedOverRanks(total, parts, norm);
+  }
+
+  /** The logged loss is the mean over ranks, as the Trainer's gathered {@code tr_loss}. */
+  private Result averagedOverRanks(double total, Map<String, Double> parts, double norm) {
+    if (collective.worldSize() == 1) {
+      return new Result(total, parts, norm);
+    }
+    float[] values = new float[1 + parts.size()];
+    values[0] = (float) total;
+    int i = 1;
+    for (double v : parts.values()) {
+      values[i++] = (float) v;
+    }
+    collective.allReduceMean(values);
+    Map<String, Double> mean = new LinkedHashMap<>();
+    i = 1;
+    for (String k : parts.keySet()) {
+      mean.put(k, (double) values[i++]);
+    }
+    return new Result(values[0], mean, norm);
+  }
+}

@@ -1,0 +1,59 @@
+package io.m3spark.jobs.train;
+
+import io.m3spark.cli.UsageException;
+import io.m3spark.train.checkpoint.CheckpointReader;
+import io.m3spark.train.checkpoint.TrainerState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Where a run starts: {@code --resume_from_checkpoint} as the Hugging Face Trainer reads it (a folder, or
+ * {@code True} for the latest checkpoint in {@code output_dir}), and the check that a resumed run keeps every flag
+ * that shapes the run — a changed batch size, seed or schedule would silently make "continue" mean something else.
+ */
+final class ResumePoint {
+  /** Flags that may differ between the saved and the resumed run: where things go and how often they are reported. */
+  static final Set<String> MAY_CHANGE = Set.of("output_dir", "overwrite_output_dir", "logging_steps", "save_steps",
+      "save_total_limit", "resume_from_checkpoint", "max_restarts", "collective_timeout_s", "cache_dir", "cache_path",
+      "model_name_or_path", "train_data");
+
+  private ResumePoint() {}
+
+  /** The checkpoint folder to resume from, or null for a fresh start. */
+  static Path resolve(String flag, Path outputDir) throws IOException, UsageException {
+    if (flag == null || flag.isBlank() || flag.equalsIgnoreCase("false")) {
+      return null;
+    }
+    if (flag.equalsIgnoreCase("true")) {
+      return CheckpointReader.latest(outputDir).orElseThrow(() -> new UsageException(
+          "--resume_from_checkpoint True: no complete checkpoint-N folder in " + outputDir));
+    }
+    Path p = Paths.get(flag);
+    if (!Files.isDirectory(p)) {
+      throw new UsageException("--resume_from_checkpoint: no such checkpoint folder: " + p);
+    }
+    return p;
+  }
+
+  /** Refuses a resume whose flags differ from the checkpoint's in anything but {@link #MAY_CHANGE}. */
+  static void checkFlags(Path checkpoint, Map<String, String> now) throws IOException, UsageException {
+    TrainerState saved = CheckpointReader.read(checkpoint).trainer();
+    List<String> changed = new ArrayList<>();
+    for (Map.Entry<String, String> e : saved.flags().entrySet()) {
+      String current = now.get(e.getKey());
+      if (!MAY_CHANGE.contains(e.getKey()) && current != null && !current.equals(e.getValue())) {
+        changed.add("--" + e.getKey() + " was " + e.getValue() + ", now " + current);
+      }
+    }
+    if (!changed.isEmpty()) {
+      throw new UsageException("cannot resume from " + checkpoint + " with different settings (the run would not "
+          + "continue the saved one): " + String.join("; ", changed));
+    }
+  }
+}

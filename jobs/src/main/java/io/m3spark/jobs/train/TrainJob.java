@@ -1,0 +1,182 @@
+package io.m3spark.jobs.train;
+
+import io.m3spark.cli.ArgParser;
+import io.m3spark.cli.UsageException;
+import io.m3spark.jobs.spark.ModelSpec;
+import io.m3spark.train.checkpoint.CheckpointFolders;
+import io.m3spark.train.checkpoint.CheckpointReader;
+import io.m3spark.train.checkpoint.Trees;
+import io.m3spark.train.loop.TrainLoop;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.collection.Iterator;
+import scala.collection.JavaConverters;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * {@code m3spark train}: FlagEmbedding's BGE-M3 fine-tuning as one Spark barrier stage of W workers
+ * ({@link TrainWorker}), the driver coordinating: it checks that W tasks can run at once, decides where the run
+ * starts, launches the stage, and when a worker dies relaunches it from the last complete checkpoint, up to
+ * {@code --max_restarts} times. Failures caused by the input (bad data, bad flags) are not retried: they would fail
+ * the same way again.
+ */
+public final class TrainJob {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+  /** Exceptions that a rerun reproduces; seen in the task failure's description on the driver. */
+  private static final List<String> DETERMINISTIC = List.of("TrainDataException", "UsageException",
+      "IllegalArgumentException", "FileNotFoundException", "NoSuchFileException");
+
+  private TrainJob() {}
+
+  public static TrainResult run(org.apache.spark.sql.SparkSession spark, TrainArgs args) throws Exception {
+    SparkContext sc = spark.sparkContext();
+    int workers = workers(args, sc);
+    BarrierPreflight.check(sc, workers);
+    Path out = Paths.get(args.outputDir).toAbsolutePath().normalize();
+    Map<String, String> flags = ArgParser.values(args);
+    Path resume = ResumePoint.resolve(args.resumeFromCheckpoint, out);
+    if (resume != null) {
+      ResumePoint.checkFlags(resume, flags);
+    } else {
+      prepareFreshOutput(out, args.overwriteOutputDir);
+    }
+    Files.createDirectories(out);
+    ModelSpec model = ModelSpec.of(args.modelNameOrPath, args.fp16, args.initNewHeads, args.cacheDir, sc.getConf());
+    int threads = threadsPerWorker(sc.getConf(), workers);
+    for (int attempt = 0; ; attempt++) {
+      WorkerLaunch launch = new WorkerLaunch(model, resume == null ? null : resume.toString(), workers, threads, attempt);
+      sc.setJobDescription("m3spark train: " + workers + " worker(s)" + (attempt > 0 ? ", restart " + attempt : "")
+          + (resume != null ? ", from " + resume.getFileName() : ""));
+      try {
+        TrainLoop.Summary lead = launch(sc, args, flags, launch).get(0);
+        return new TrainResult(out, workers, lead.steps(), lead.lastLoss(), attempt, lead.samplesPerSecond());
+      } catch (Exception e) { // a failed stage arrives as a SparkException, which Scala throws unchecked
+        if (attempt >= args.maxRestarts || isDeterministic(e)) {
+          throw e;
+        }
+        Optional<Path> latest = CheckpointReader.latest(out);
+        if (latest.isPresent()) {
+          resume = latest.get();
+        }
+        LOG.warn("training stage failed ({}); restart {} of at most {} from {}", firstLine(e), attempt + 1,
+            args.maxRestarts, resume == null ? "the start" : resume);
+      }
+    }
+  }
+
+  /** Runs the barrier stage; one summary per worker, rank 0's first. */
+  private static List<TrainLoop.Summary> launch(SparkContext sc, TrainArgs args, Map<String, String> flags,
+      WorkerLaunch launch) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
+    List<Integer> ranks = new ArrayList<>();
+    for (int r = 0; r < launch.workers(); r++) {
+      ranks.add(r);
+    }
+    JavaRDD<Integer> slots = jsc.parallelize(ranks, launch.workers());
+    ClassTag<TrainLoop.Summary> tag = ClassTag$.MODULE$.apply(TrainLoop.Summary.class);
+    return new JavaRDD<>(slots.rdd().barrier().mapPartitions(new WorkerTask(args, flags, launch), false, tag), tag)
+        .collect();
+  }
+
+  /** One barrier task: one worker. */
+  private static final class WorkerTask extends AbstractFunction1<Iterator<Integer>, Iterator<TrainLoop.Summary>>
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final TrainArgs args;
+    private final Map<String, String> flags;
+    private final WorkerLaunch launch;
+
+    WorkerTask(TrainArgs args, Map<String, String> flags, WorkerLaunch launch) {
+      this.args = args;
+      this.flags = Map.copyOf(flags);
+      this.launch = launch;
+    }
+
+    @Override
+    public Iterator<TrainLoop.Summary> apply(Iterator<Integer> ignored) {
+      try {
+        TrainLoop.Summary s = TrainWorker.run(args, flags, launch, BarrierTaskContext.get());
+        return JavaConverters.asScalaIterator(Collections.singletonList(s).iterator());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** {@code --num_workers}, or by default every GPU task slot Spark offers, else 1. */
+  static int workers(TrainArgs args, SparkContext sc) {
+    if (args.numWorkers > 0) {
+      return args.numWorkers;
+    }
+    SparkConf conf = sc.getConf();
+    if (conf.getDouble("spark.task.resource.gpu.amount", 0) > 0) {
+      int executors = Math.max(0, sc.statusTracker().getExecutorInfos().length - 1);
+      return Math.max(1, BarrierPreflight.taskSlots(conf, executors));
+    }
+    return 1;
+  }
+
+  /** Local mode splits the machine's cores between the workers; on a cluster each task has spark.task.cpus. */
+  static int threadsPerWorker(SparkConf conf, int workers) {
+    String master = conf.get("spark.master", "");
+    if (master.startsWith("local")) {
+      return Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+    }
+    return Math.max(1, conf.getInt("spark.task.cpus", 1));
+  }
+
+  /**
+   * A fresh run refuses an output folder that already holds checkpoints or a model, unless
+   * {@code --overwrite_output_dir}; then the old checkpoints are deleted, so a restart after a failure can never pick up
+   * a checkpoint of an earlier run.
+   */
+  private static void prepareFreshOutput(Path out, boolean overwrite) throws IOException, UsageException {
+    List<Path> old = CheckpointFolders.complete(out);
+    boolean hasModel = Files.exists(out.resolve("config.json"));
+    if (old.isEmpty() && !hasModel) {
+      return;
+    }
+    if (!overwrite) {
+      throw new UsageException("--output_dir " + out + " already holds " + (old.isEmpty() ? "a model"
+          : old.size() + " checkpoint(s)") + ": pass --overwrite_output_dir to replace it, or "
+          + "--resume_from_checkpoint True to continue it");
+    }
+    for (Path p : old) {
+      LOG.info("--overwrite_output_dir: deleting {} of an earlier run", p);
+      Trees.delete(p);
+    }
+  }
+
+  private static boolean isDeterministic(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String text = t.getClass().getName() + " " + t.getMessage();
+      if (DETERMINISTIC.stream().anyMatch(text::contains)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+}

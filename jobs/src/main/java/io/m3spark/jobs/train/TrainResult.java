@@ -1,0 +1,14 @@
+package io.m3spark.jobs.train;
+
+import java.nio.file.Path;
+
+/**
+ * What {@code m3spark train} did.
+ *
+ * @param steps optimizer steps reached
+ * @param lastLoss the last step's loss (mean over workers)
+ * @param restarts how many times the driver relaunched the workers after a failure
+ * @param samplesPerSecond queries per second over the last launch, all workers together
+ */
+public record TrainResult(Path outputDir, int workers, long steps, double lastLoss, int restarts,
+    double samplesPerSecond) {}

@@ -1,0 +1,156 @@
+package io.m3spark.jobs.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.m3spark.io.TrainRecordReader;
+import io.m3spark.jobs.spark.TaskDevices;
+import io.m3spark.model.LoadOptions;
+import io.m3spark.model.M3Model;
+import io.m3spark.sources.ModelSources;
+import io.m3spark.text.InstructionFormat;
+import io.m3spark.train.AdamW;
+import io.m3spark.train.Autograd;
+import io.m3spark.train.checkpoint.CheckpointReader;
+import io.m3spark.train.checkpoint.SchedulerState;
+import io.m3spark.train.checkpoint.TrainingState;
+import io.m3spark.train.collective.Collective;
+import io.m3spark.train.data.BatchAssembler;
+import io.m3spark.train.data.Collator;
+import io.m3spark.train.data.EpochPlan;
+import io.m3spark.train.data.GroupSampler;
+import io.m3spark.train.data.SameDatasetLoader;
+import io.m3spark.train.data.SamplingOptions;
+import io.m3spark.train.data.TrainDataFiles;
+import io.m3spark.train.data.TrainDataset;
+import io.m3spark.train.loop.LoopSettings;
+import io.m3spark.train.loop.TrainLoop;
+import io.m3spark.train.step.KdLossType;
+import io.m3spark.train.step.LossOptions;
+import io.m3spark.train.step.StepLoss;
+import io.m3spark.train.step.TrainStep;
+import io.m3spark.train.step.TrainableParameters;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+import org.apache.spark.BarrierTaskContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One training worker, run as one task of the barrier stage: joins the ring, loads its own copy of the model on the
+ * task's device, builds the data plan (every worker computes the same plan from the seed) and runs the
+ * {@link TrainLoop}. Rank 0 writes checkpoints, the loss log and the final model.
+ */
+final class TrainWorker {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainWorker.class);
+
+  private TrainWorker() {}
+
+  static TrainLoop.Summary run(TrainArgs args, Map<String, String> flags, WorkerLaunch launch, BarrierTaskContext ctx)
+      throws IOException {
+    Autograd.disableOnThisThread();
+    M3Model.setNumThreads(launch.threadsPerWorker());
+    try (Collective collective = BarrierCollectives.create(ctx, Duration.ofSeconds(args.collectiveTimeoutS))) {
+      return run(args, flags, launch, collective, TaskDevices.forCurrentTask(List.of()));
+    }
+  }
+
+  static TrainLoop.Summary run(TrainArgs args, Map<String, String> flags, WorkerLaunch launch, Collective collective,
+      Device device) throws IOException {
+    Path base = ModelSources.resolve(launch.model().nameOrPath(), launch.model().sources());
+    Path weights = launch.resumeFrom() == null ? base : Paths.get(launch.resumeFrom());
+    LoadOptions load = launch.model().loadOptions(device).toBuilder().fp16(args.fp16).colbertDim(args.colbertDim)
+        .hiddenDropout(args.hiddenDropoutProb).attentionDropout(args.attentionProbsDropoutProb).build();
+    try (M3Model model = M3Model.load(weights, load); NDManager manager = NDManager.newBaseManager(device)) {
+      List<TrainDataset> datasets = loadData(args, collective.rank());
+      EpochPlan plan = plan(args, datasets, collective.worldSize());
+      SamplingOptions sampling = new SamplingOptions(args.trainGroupSize, args.shuffleRatio,
+          args.queryInstructionForRetrieval, InstructionFormat.parse(args.queryInstructionFormatForRetrieval),
+          args.passageInstructionForRetrieval, InstructionFormat.parse(args.passageInstructionFormatForRetrieval),
+          args.knowledgeDistillation, args.sameDatasetWithinBatch);
+      Collator collator = new Collator(model.tokenizer(), args.queryMaxLen, args.passageMaxLen,
+          args.padToMultipleOf == null ? 1 : args.padToMultipleOf);
+      BatchAssembler assembler = new BatchAssembler(datasets, new GroupSampler(sampling), collator, args.seed);
+
+      Map<String, NDArray> trainable = TrainableParameters.select(model.parameters(), model.config(),
+          args.unifiedFinetuning, args.fixEncoder, args.fixPositionEmbedding);
+      LoopSettings loop = new LoopSettings(args.numTrainEpochs, args.maxSteps, args.gradientAccumulationSteps,
+          args.loggingSteps, args.saveSteps);
+      long total = loop.totalSteps(plan);
+      SchedulerState schedule = new SchedulerState(args.lrSchedulerType, args.learningRate, warmupSteps(args, total),
+          total, 0);
+      LossOptions lossOptions = new LossOptions(args.temperature, args.unifiedFinetuning, args.useSelfDistill,
+          args.selfDistillStartStep, args.knowledgeDistillation ? KdLossType.parse(args.kdLossType) : null,
+          args.negativesCrossDevice);
+      try (AdamW adam = new AdamW(args.adamBeta1, args.adamBeta2, args.adamEpsilon, args.weightDecay,
+          TrainableParameters.decayed(false), manager)) {
+        TrainStep step = new TrainStep(model.encoder(), model.parameters(), trainable,
+            new StepLoss(lossOptions, model.tokenizer().specialIds()), adam, args.maxGradNorm, collective, manager);
+        TrainLoop.Run run = new TrainLoop.Run(model, step, adam, schedule, plan, assembler, collective,
+            Paths.get(args.outputDir), args.saveTotalLimit == null ? 0 : args.saveTotalLimit, args.seed, flags,
+            args.unifiedFinetuning, base);
+        if (collective.rank() == 0) {
+          LOG.info("training {} parameters ({} tensors) for {} steps on {} worker(s), {} per step", count(trainable),
+              trainable.size(), total, collective.worldSize(), describeBatch(args, collective.worldSize()));
+        }
+        TrainingState resume = launch.resumeFrom() == null ? null : CheckpointReader.read(weights);
+        return new TrainLoop(run, loop).withStepListener(injectedFailure(args, launch, collective.rank()))
+            .train(launch.resumeFrom() == null ? null : weights, resume);
+      }
+    }
+  }
+
+  /** Every worker reads the whole index of the data; batches then read only the records they use. */
+  private static List<TrainDataset> loadData(TrainArgs args, int rank) throws IOException {
+    List<Path> paths = args.trainData.stream().map(Paths::get).toList();
+    TrainRecordReader reader = new TrainRecordReader(args.knowledgeDistillation && !args.sameDatasetWithinBatch);
+    if (args.sameDatasetWithinBatch) {
+      return new SameDatasetLoader(reader, args.perDeviceTrainBatchSize, args.trainGroupSize, args.smallThreshold,
+          args.dropThreshold).load(paths);
+    }
+    return List.of(TrainDataFiles.concatenated(paths, reader, args.perDeviceTrainBatchSize, args.trainGroupSize));
+  }
+
+  private static EpochPlan plan(TrainArgs args, List<TrainDataset> datasets, int workers) {
+    if (args.sameDatasetWithinBatch) {
+      return EpochPlan.sameDataset(datasets.stream().map(TrainDataset::spec).toList(), workers, args.seed);
+    }
+    return EpochPlan.shuffled(datasets.get(0).records().size(), args.perDeviceTrainBatchSize, workers,
+        args.dataloaderDropLast, args.trainGroupSize, args.seed);
+  }
+
+  /** {@code --fail_worker_at_step R:N}: on the first launch, rank R dies after step N, as a lost executor would. */
+  private static LongConsumer injectedFailure(TrainArgs args, WorkerLaunch launch, int rank) {
+    if (args.failWorkerAtStep == null || launch.attempt() > 0) {
+      return step -> {};
+    }
+    String[] rs = args.failWorkerAtStep.split(":");
+    int failRank = Integer.parseInt(rs[0]);
+    long failStep = Long.parseLong(rs[1]);
+    return step -> {
+      if (rank == failRank && step == failStep) {
+        throw new IllegalStateException("--fail_worker_at_step: worker " + rank + " stops after step " + step);
+      }
+    };
+  }
+
+  /** Hugging Face's rule: {@code warmup_steps} when > 0, else ⌈warmup_ratio × total steps⌉. */
+  static long warmupSteps(TrainArgs args, long totalSteps) {
+    return args.warmupSteps > 0 ? args.warmupSteps : (long) Math.ceil(args.warmupRatio * totalSteps);
+  }
+
+  private static long count(Map<String, NDArray> params) {
+    return params.values().stream().mapToLong(NDArray::size).sum();
+  }
+
+  private static String describeBatch(TrainArgs args, int workers) {
+    return String.format("%d queries x %d passages (batch %d x %d workers x %d accumulation)",
+        args.perDeviceTrainBatchSize * workers * args.gradientAccumulationSteps, args.trainGroupSize,
+        args.perDeviceTrainBatchSize, workers, args.gradientAccumulationSteps);
+  }
+}

@@ -1,0 +1,158 @@
+package io.m3spark.jobs.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.m3spark.cli.ArgParser;
+import io.m3spark.cli.UsageException;
+import io.m3spark.jobs.TinyM3;
+import io.m3spark.jobs.spark.SparkSessions;
+import io.m3spark.weights.SafetensorsFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code m3spark train} end to end on tiny-m3 in local[2]: resume, restart after a dead worker, W = 2 vs W = 1. */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class TrainJobTest {
+  private static SparkSession spark;
+  @TempDir
+  static Path tmp;
+  private static Path data;
+
+  @BeforeAll
+  static void start() throws IOException {
+    spark = SparkSessions.local("train-job", 2);
+    data = TrainData.write(tmp.resolve("data"), "train.jsonl", 16, 4, false);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  /** Unified self-distillation on tiny-m3, dropout off (so W = 1 and W = 2 are comparable), lr 1e-3. */
+  private static List<String> flags(Path out, String... extra) {
+    List<String> f = new ArrayList<>(List.of("--model_name_or_path", TinyM3.folder().toString(), "--train_data",
+        data.toString(), "--output_dir", out.toString(), "--train_group_size", "3", "--query_max_len", "16",
+        "--passage_max_len", "32", "--per_device_train_batch_size", "2", "--learning_rate", "1e-3",
+        "--warmup_ratio", "0.2", "--weight_decay", "0.01", "--unified_finetuning", "--use_self_distill",
+        "--hidden_dropout_prob", "0", "--attention_probs_dropout_prob", "0", "--logging_steps", "1",
+        "--dataloader_drop_last", "True", "--seed", "7"));
+    f.addAll(Arrays.asList(extra));
+    return f;
+  }
+
+  private static TrainResult train(List<String> flags) throws Exception {
+    return TrainJob.run(spark, ArgParser.parse(TrainArgs.class, flags.toArray(String[]::new)));
+  }
+
+  private static Map<String, float[]> weights(Path folder) throws IOException {
+    SafetensorsFile f = SafetensorsFile.open(folder.resolve("model.safetensors"));
+    Map<String, float[]> out = new TreeMap<>();
+    for (String name : f.names()) {
+      out.put(name, f.get(name).toFloats());
+    }
+    return out;
+  }
+
+  @Test
+  void resumeFromACheckpointEqualsTheStraightRun() throws Exception {
+    Path straight = tmp.resolve("straight");
+    TrainResult r = train(flags(straight, "--max_steps", "6", "--save_steps", "3"));
+    assertEquals(6, r.steps());
+    assertTrue(Files.isDirectory(straight.resolve("checkpoint-3")));
+    assertTrue(Files.isDirectory(straight.resolve("checkpoint-6")));
+
+    Path resumed = tmp.resolve("resumed");
+    Files.createDirectories(resumed);
+    copyTree(straight.resolve("checkpoint-3"), resumed.resolve("checkpoint-3"));
+    Files.copy(straight.resolve("training_loss.json"), resumed.resolve("training_loss.json"));
+    TrainResult again = train(flags(resumed, "--max_steps", "6", "--save_steps", "3", "--resume_from_checkpoint",
+        "True"));
+    assertEquals(6, again.steps());
+    assertBitwiseEqual(weights(straight), weights(resumed));
+    assertEquals(Files.readString(straight.resolve("training_loss.json")),
+        Files.readString(resumed.resolve("training_loss.json")));
+  }
+
+  @Test
+  void aDeadWorkerIsRestartedFromTheLastCheckpoint() throws Exception {
+    Path straight = tmp.resolve("w2-straight");
+    train(flags(straight, "--num_workers", "2", "--max_steps", "4", "--save_steps", "2"));
+    Path killed = tmp.resolve("w2-killed");
+    TrainResult r = train(flags(killed, "--num_workers", "2", "--max_steps", "4", "--save_steps", "2",
+        "--fail_worker_at_step", "1:3"));
+    assertEquals(1, r.restarts());
+    assertEquals(4, r.steps());
+    assertBitwiseEqual(weights(straight), weights(killed));
+  }
+
+  @Test
+  void twoWorkersTrainLikeOneWorkerAccumulatingBothSlices() throws Exception {
+    Path two = tmp.resolve("two");
+    train(flags(two, "--num_workers", "2", "--max_steps", "3", "--save_steps", "0", "--adam_epsilon", "1e-3"));
+    Path one = tmp.resolve("one");
+    train(flags(one, "--num_workers", "1", "--gradient_accumulation_steps", "2", "--max_steps", "3",
+        "--save_steps", "0", "--adam_epsilon", "1e-3"));
+    Map<String, float[]> a = weights(two);
+    Map<String, float[]> b = weights(one);
+    assertEquals(a.keySet(), b.keySet());
+    double worst = 0;
+    for (String name : a.keySet()) {
+      float[] x = a.get(name);
+      float[] y = b.get(name);
+      for (int i = 0; i < x.length; i++) {
+        worst = Math.max(worst, Math.abs(x[i] - y[i]));
+      }
+    }
+    System.out.println("W=2 vs W=1 with accumulation: largest parameter difference " + worst);
+    assertTrue(worst < 1e-6, "largest parameter difference " + worst);
+  }
+
+  @Test
+  void moreWorkersThanSlotsFailsBeforeLaunch() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> train(flags(tmp.resolve("three"), "--num_workers", "3", "--max_steps", "1")));
+    assertTrue(e.getMessage().contains("needs 3 task slots"), e.getMessage());
+  }
+
+  @Test
+  void anOutputFolderWithCheckpointsIsNotOverwrittenSilently() throws Exception {
+    Path out = tmp.resolve("reused");
+    train(flags(out, "--max_steps", "1", "--save_steps", "1"));
+    UsageException e = assertThrows(UsageException.class, () -> train(flags(out, "--max_steps", "1")));
+    assertTrue(e.getMessage().contains("--overwrite_output_dir"), e.getMessage());
+  }
+
+  static void assertBitwiseEqual(Map<String, float[]> want, Map<String, float[]> got) {
+    assertEquals(want.keySet(), got.keySet());
+    for (String name : want.keySet()) {
+      assertArrayEquals(want.get(name), got.get(name), 0f, name);
+    }
+  }
+
+  static void copyTree(Path from, Path to) throws IOException {
+    try (var paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Files.copy(p, to.resolve(from.relativize(p).toString()));
+      }
+    }
+  }
+}
