@@ -23,8 +23,9 @@ final class ConfigSection {
     return new ConfigSection(node, "");
   }
 
+  /** The dotted path of {@code key} in this section; of the section itself for an empty key. */
   String path(String key) {
-    return path.isEmpty() ? key : path + "." + key;
+    return key.isEmpty() ? path : path.isEmpty() ? key : path + "." + key;
   }
 
   boolean has(String key) {

@@ -140,6 +140,17 @@ final class DeepSpeedResolver {
     section.allowOnly(Set.of("type", "params"), "a scheduler has a type and params");
     String type = section.requiredText("type");
     ConfigSection p = section.sectionOrEmpty("params");
+    try {
+      return deepSpeedSchedule(type, p, args, optimizerLr);
+    } catch (DeepSpeedConfigException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw DeepSpeedConfigException.at(p.path(""), e.getMessage());
+    }
+  }
+
+  private static SchedulerState deepSpeedSchedule(String type, ConfigSection p, HfTrainingArgs args,
+      double optimizerLr) {
     switch (type) {
       case "WarmupLR", "WarmupDecayLR" -> {
         boolean decays = type.equals("WarmupDecayLR");
@@ -155,7 +166,7 @@ final class DeepSpeedResolver {
             p.number("cos_min_ratio", 0.0001), p.integer("warmup_num_steps", 1000),
             p.requiredInteger("total_num_steps"), warmupType(p));
       }
-      default -> throw DeepSpeedConfigException.at(section.path("type"),
+      default -> throw DeepSpeedConfigException.at("scheduler.type",
           "'" + type + "' is not supported (WarmupLR, WarmupDecayLR or WarmupCosineLR)");
     }
   }
