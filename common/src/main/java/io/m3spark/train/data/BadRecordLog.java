@@ -48,10 +48,12 @@ final class BadRecordLog implements Closeable {
     }
   }
 
-  /** {@code field: reason}, the reason cut at its first ": " and its numbers replaced by N. */
+  /** {@code field: reason}, the reason cut before its details (at ": " or "; ") and its numbers replaced by N. */
   static String category(BadTrainRecord bad) {
     String reason = bad.reason();
-    int cut = reason.indexOf(": ");
+    int colon = reason.indexOf(": ");
+    int semicolon = reason.indexOf("; ");
+    int cut = colon < 0 ? semicolon : semicolon < 0 ? colon : Math.min(colon, semicolon);
     return bad.field() + ": " + (cut < 0 ? reason : reason.substring(0, cut)).replaceAll("[0-9]+", "N");
   }
 

@@ -5,8 +5,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Bad records skipped by a lenient load: the total, and counts by reason (field plus the reason with its numbers
- * replaced by {@code N}, so "item 3" and "item 7" count together) and by file, each sorted by key.
+ * Bad records skipped by a lenient load: the total, and counts by reason (field plus the reason without its details
+ * and with its numbers replaced by {@code N}, so "item 3" and "item 7" count together) and by file, each sorted by key.
  */
 public record BadRecordSummary(long total, SortedMap<String, Long> byReason, SortedMap<String, Long> byFile) {
   public static final BadRecordSummary NONE = new BadRecordSummary(0, new TreeMap<>(), new TreeMap<>());
