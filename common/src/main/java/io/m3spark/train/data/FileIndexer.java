@@ -152,12 +152,10 @@ final class FileIndexer {
         len -= 3;
         offset += 3;
       }
-      String text;
-      try {
-        text = utf8.decode(ByteBuffer.wrap(bytes, off, len)).toString();
-      } catch (CharacterCodingException e) {
-        bad(offset, new BadTrainRecord(name, lineNumber, "(line)", "not valid UTF-8 text",
-            new String(bytes, off, len, StandardCharsets.UTF_8)));
+      // the fast decoder replaces bad bytes with U+FFFD; only a line that has one is checked strictly
+      String text = new String(bytes, off, len, StandardCharsets.UTF_8);
+      if (text.indexOf('\uFFFD') >= 0 && !validUtf8(bytes, off, len)) {
+        bad(offset, new BadTrainRecord(name, lineNumber, "(line)", "not valid UTF-8 text", text));
         return;
       }
       ParsedLine parsed = (rules == null ? FORMAT : rules).parse(name, lineNumber, text);
@@ -174,6 +172,15 @@ final class FileIndexer {
         }
         offsets[count] = offset;
         lines[count++] = lineNumber;
+      }
+    }
+
+    private boolean validUtf8(byte[] bytes, int off, int len) {
+      try {
+        utf8.decode(ByteBuffer.wrap(bytes, off, len));
+        return true;
+      } catch (CharacterCodingException e) {
+        return false;
       }
     }
 
