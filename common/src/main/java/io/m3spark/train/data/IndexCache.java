@@ -133,6 +133,10 @@ final class IndexCache {
   }
 
   private static String readString(DataInputStream in) throws IOException {
-    return new String(in.readNBytes(in.readInt()), StandardCharsets.UTF_8);
+    int length = in.readInt();
+    if (length < 0 || length > 1 << 28) {
+      throw new IOException("corrupt string length " + length);
+    }
+    return new String(in.readNBytes(length), StandardCharsets.UTF_8);
   }
 }
