@@ -57,6 +57,16 @@ public final class TrainRecord implements Serializable {
     return scores("neg_scores");
   }
 
+  /** Whether the record has a {@code pos_scores} or {@code neg_scores} field at all (null counts as absent). */
+  public boolean hasScores() {
+    return present("pos_scores") || present("neg_scores");
+  }
+
+  private boolean present(String field) {
+    JsonNode n = json.get(field);
+    return n != null && !n.isNull();
+  }
+
   /** The per-record query instruction, or null. */
   public String prompt() {
     JsonNode p = json.get("prompt");

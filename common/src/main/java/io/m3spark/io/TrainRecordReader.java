@@ -1,7 +1,10 @@
 package io.m3spark.io;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -9,13 +12,31 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * on later is reported here with its file, line and field: a string {@code pos} (which hn_mine splits into characters,
  * issue #1194), an empty {@code pos}, non-string texts, a {@code neg} that is not a list.
  *
- * <p>Scores are checked only when asked for ({@code requireScores}): mining replaces the negatives and drops stale
- * scores anyway, while distillation needs {@code pos_scores}/{@code neg_scores} aligned 1:1 with the texts.
+ * <p>What training needs beyond the format is checked only when asked for, because mining is exactly the step that
+ * fills in negatives and drops stale scores: {@code requireNegatives} (groups of more than one passage need at least
+ * one negative; FlagEmbedding divides by zero on an empty list) and {@code requireScores} (distillation needs finite
+ * {@code pos_scores}/{@code neg_scores} aligned 1:1 with the texts). Python's {@code NaN}/{@code Infinity} literals
+ * are read, so that they are reported as what they are rather than as malformed JSON; anything after the object on
+ * the same line is malformed (two records glued together would otherwise lose the second silently).
  */
 public final class TrainRecordReader {
+  private static final ObjectReader JSON_IN =
+      TrainRecord.JSON.reader().with(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final String MINE_FIRST =
+      "groups have negatives, so every record needs at least one (FlagEmbedding divides by zero) — mine hard "
+          + "negatives first";
+
+  private final boolean requireNegatives;
   private final boolean requireScores;
 
+  /** Format checks only, plus scores when {@code requireScores}. */
   public TrainRecordReader(boolean requireScores) {
+    this(false, requireScores);
+  }
+
+  public TrainRecordReader(boolean requireNegatives, boolean requireScores) {
+    this.requireNegatives = requireNegatives;
     this.requireScores = requireScores;
   }
 
@@ -26,7 +47,7 @@ public final class TrainRecordReader {
     }
     JsonNode node;
     try {
-      node = TrainRecord.JSON.readTree(text);
+      node = JSON_IN.readTree(text);
     } catch (JacksonException e) {
       return bad(file, line, "(line)", "malformed JSON: " + e.getOriginalMessage(), text);
     }
@@ -59,6 +80,9 @@ public final class TrainRecordReader {
     if (neg != null && (problem = textListProblem(neg)) != null) {
       return bad(file, line, "neg", problem, text);
     }
+    if (requireNegatives && (neg == null || neg.isEmpty())) {
+      return bad(file, line, "neg", (neg == null ? "missing; " : "empty; ") + MINE_FIRST, text);
+    }
     if (requireScores) {
       if ((problem = scoresProblem(object.get("pos_scores"), pos.size(), "pos")) != null) {
         return bad(file, line, "pos_scores", problem, text);
@@ -85,14 +109,18 @@ public final class TrainRecordReader {
 
   private static String scoresProblem(JsonNode scores, int texts, String textField) {
     if (scores == null) {
-      return "missing (scores were required)";
+      return "missing; knowledge distillation needs teacher scores — score the data with a reranker first";
     }
     if (!scores.isArray()) {
       return "must be a list of numbers, got " + kind(scores);
     }
     for (int i = 0; i < scores.size(); i++) {
-      if (!scores.get(i).isNumber()) {
-        return "item " + i + " must be a number, got " + kind(scores.get(i));
+      JsonNode s = scores.get(i);
+      if (!s.isNumber()) {
+        return "item " + i + " must be a number, got " + kind(s);
+      }
+      if (!Float.isFinite((float) s.doubleValue())) {
+        return "item " + i + " must be a finite number (32-bit float), got " + s.asText();
       }
     }
     if (scores.size() != texts) {

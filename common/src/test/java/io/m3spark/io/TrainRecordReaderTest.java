@@ -90,7 +90,7 @@ class TrainRecordReaderTest {
     assertEquals("neg_scores has 2 values but neg has 1 texts (must align 1:1)", describeTail(scored.parse("f", 1, misaligned)));
     assertEquals("pos_scores item 0 must be a number, got a string",
         describeTail(scored.parse("f", 1, "{\"query\":\"q\",\"pos\":[\"p\"],\"pos_scores\":[\"x\"],\"neg_scores\":[]}")));
-    assertEquals("pos_scores missing (scores were required)",
+    assertEquals("pos_scores missing; knowledge distillation needs teacher scores — score the data with a reranker first",
         describeTail(scored.parse("f", 1, "{\"query\":\"q\",\"pos\":[\"p\"]}")));
     TrainRecord ok = good(scored.parse("f", 1,
         "{\"query\":\"q\",\"pos\":[\"p\"],\"neg\":[\"n\"],\"pos_scores\":[1],\"neg_scores\":[-0.5]}"));

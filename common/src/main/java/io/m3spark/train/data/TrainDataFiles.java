@@ -1,8 +1,5 @@
 package io.m3spark.train.data;
 
-import io.m3spark.io.ParsedLine;
-import io.m3spark.io.TrainRecordFile;
-import io.m3spark.io.TrainRecordReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,30 +43,5 @@ public final class TrainDataFiles {
     if (!Files.exists(p)) {
       throw new FileNotFoundException("train_data path does not exist: " + p);
     }
-  }
-
-  /** All records of {@code file}; the first bad line stops the load with its file:line and reason. */
-  public static List<ParsedLine.Good> read(Path file, TrainRecordReader reader) throws IOException {
-    List<ParsedLine.Good> out = new ArrayList<>();
-    try (TrainRecordFile lines = TrainRecordFile.open(file, reader)) {
-      while (lines.hasNext()) {
-        ParsedLine line = lines.next();
-        if (line instanceof ParsedLine.Bad bad) {
-          throw new TrainDataException(bad.bad().describe());
-        }
-        out.add((ParsedLine.Good) line);
-      }
-    }
-    return out;
-  }
-
-  /** Normal mode: all files concatenated, in sorted order, into dataset 0. */
-  public static TrainDataset concatenated(List<Path> paths, TrainRecordReader reader, int perDeviceBatch,
-      int groupSize) throws IOException {
-    List<ParsedLine.Good> all = new ArrayList<>();
-    for (Path f : resolve(paths)) {
-      all.addAll(read(f, reader));
-    }
-    return new TrainDataset(new DatasetSpec("all", all.size(), perDeviceBatch, groupSize, false), all);
   }
 }

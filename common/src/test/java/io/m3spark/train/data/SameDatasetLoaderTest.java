@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.m3spark.io.TrainRecordReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,7 @@ class SameDatasetLoaderTest {
   @TempDir
   Path dir;
 
-  private final SameDatasetLoader loader = new SameDatasetLoader(new TrainRecordReader(false), 4, 8, 3, 4);
+  private final TrainDataLoader loader = new TrainDataLoader(DataLoadOptions.defaults().withSameDataset(3, 4));
 
   @Test
   void perFileSettingsMarkersAndSmallPool() throws IOException {
@@ -35,7 +34,7 @@ class SameDatasetLoaderTest {
     Path marked = Files.createDirectory(dir.resolve("pairs_no_in_batch_neg"));
     write(marked.resolve("p.jsonl"), 3, "\"type\":\"normal\"");
 
-    List<TrainDataset> sets = loader.load(List.of(marked, folder));
+    List<TrainDataset> sets = loader.load(List.of(marked, folder), 4).datasets();
     List<String> names = sets.stream().map(d -> d.spec().name()).toList();
     assertEquals(names.stream().sorted().toList(), names);
     assertEquals(7, sets.size());
@@ -60,7 +59,7 @@ class SameDatasetLoaderTest {
     write(folder.resolve("tiny.jsonl"), 2, "\"type\":\"normal\"");
     write(folder.resolve("ok.jsonl"), 3, "\"type\":\"normal\"");
     Path top = write(dir.resolve("top.jsonl"), 1, "\"type\":\"normal\"");
-    List<TrainDataset> sets = loader.load(List.of(top, folder));
+    List<TrainDataset> sets = loader.load(List.of(top, folder), 4).datasets();
     assertEquals(List.of(folder.resolve("ok.jsonl").toString()), sets.stream().map(d -> d.spec().name()).toList());
   }
 
@@ -68,9 +67,9 @@ class SameDatasetLoaderTest {
   void badLineAndMissingPathAreErrors() throws IOException {
     Path f = dir.resolve("bad.jsonl");
     Files.writeString(f, "{\"query\":\"q\",\"pos\":[\"p\"],\"neg\":[\"n\"]}\n\n{\"query\":\"q\",\"pos\":\"p\"}\n");
-    TrainDataException e = assertThrows(TrainDataException.class, () -> loader.load(List.of(f)));
+    TrainDataException e = assertThrows(TrainDataException.class, () -> loader.load(List.of(f), 4));
     assertTrue(e.getMessage().startsWith(f + ":3: pos"), e.getMessage());
-    assertThrows(java.io.FileNotFoundException.class, () -> loader.load(List.of(dir.resolve("nope"))));
+    assertThrows(java.io.FileNotFoundException.class, () -> loader.load(List.of(dir.resolve("nope")), 4));
   }
 
   private static DatasetSpec spec(List<TrainDataset> sets, String nameSuffix) {
