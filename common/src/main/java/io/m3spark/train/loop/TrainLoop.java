@@ -127,7 +127,7 @@ public final class TrainLoop {
       }
       if (settings.saveSteps() > 0 && step % settings.saveSteps() == 0) {
         if (lead) {
-          TrainingState state = new TrainingState(run.optimizer().exportState(), atStep(run.schedule(), step),
+          TrainingState state = new TrainingState(run.optimizer().exportState(), run.schedule().atStep(step),
               new RngState(Map.of(SEED, run.seed(), FORWARD_PASSES, forwards)),
               new TrainerState(step, cursor.position().epoch(), cursor.position().step(), lossLog.records().size(),
                   run.flags()));
@@ -156,10 +156,6 @@ public final class TrainLoop {
       out.add(run.assembler().assemble(epoch, cursor.next()));
     }
     return out;
-  }
-
-  private static SchedulerState atStep(SchedulerState s, long step) {
-    return new SchedulerState(s.type(), s.baseLr(), s.warmupSteps(), s.totalSteps(), step);
   }
 
   /** Losses since the last log line, averaged, as the Trainer's logged loss is. */

@@ -49,6 +49,11 @@ public final class TrainJob {
     SparkContext sc = spark.sparkContext();
     int workers = workers(args, sc);
     BarrierPreflight.check(sc, workers);
+    try {
+      TrainWorker.trainingSetup(args, 1, workers); // the real step count is known on the workers; this checks the rest
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
     Path out = Paths.get(args.outputDir).toAbsolutePath().normalize();
     Map<String, String> flags = ArgParser.values(args);
     Path resume = ResumePoint.resolve(args.resumeFromCheckpoint, out);

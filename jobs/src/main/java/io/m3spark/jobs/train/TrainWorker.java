@@ -3,7 +3,6 @@ package io.m3spark.jobs.train;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.m3spark.io.TrainRecordReader;
 import io.m3spark.jobs.spark.TaskDevices;
 import io.m3spark.model.LoadOptions;
 import io.m3spark.model.M3Model;
@@ -12,17 +11,20 @@ import io.m3spark.text.InstructionFormat;
 import io.m3spark.train.AdamW;
 import io.m3spark.train.Autograd;
 import io.m3spark.train.checkpoint.CheckpointReader;
-import io.m3spark.train.checkpoint.SchedulerState;
 import io.m3spark.train.checkpoint.TrainingState;
 import io.m3spark.train.collective.Collective;
 import io.m3spark.train.data.BatchAssembler;
 import io.m3spark.train.data.Collator;
 import io.m3spark.train.data.EpochPlan;
 import io.m3spark.train.data.GroupSampler;
-import io.m3spark.train.data.SameDatasetLoader;
+import io.m3spark.train.data.DataLoadOptions;
 import io.m3spark.train.data.SamplingOptions;
-import io.m3spark.train.data.TrainDataFiles;
-import io.m3spark.train.data.TrainDataset;
+import io.m3spark.train.data.TrainData;
+import io.m3spark.train.data.TrainDataLoader;
+import io.m3spark.train.deepspeed.DeepSpeedConfig;
+import io.m3spark.train.deepspeed.HfTrainingArgs;
+import io.m3spark.train.deepspeed.OptimizerSettings;
+import io.m3spark.train.deepspeed.TrainingSetup;
 import io.m3spark.train.loop.LoopSettings;
 import io.m3spark.train.loop.TrainLoop;
 import io.m3spark.train.step.KdLossType;
@@ -64,34 +66,39 @@ final class TrainWorker {
       Device device) throws IOException {
     Path base = ModelSources.resolve(launch.model().nameOrPath(), launch.model().sources());
     Path weights = launch.resumeFrom() == null ? base : Paths.get(launch.resumeFrom());
-    LoadOptions load = launch.model().loadOptions(device).toBuilder().fp16(args.fp16).colbertDim(args.colbertDim)
+    // fp32 weights whatever --fp16 says: mixed precision (fp32 master weights) is not implemented yet
+    LoadOptions load = launch.model().loadOptions(device).toBuilder().fp16(false).colbertDim(args.colbertDim)
         .hiddenDropout(args.hiddenDropoutProb).attentionDropout(args.attentionProbsDropoutProb).build();
     try (M3Model model = M3Model.load(weights, load); NDManager manager = NDManager.newBaseManager(device)) {
-      List<TrainDataset> datasets = loadData(args, collective.rank());
-      EpochPlan plan = plan(args, datasets, collective.worldSize());
+      TrainData data = loadData(args, collective.rank());
+      EpochPlan plan = plan(args, data, collective.worldSize());
       SamplingOptions sampling = new SamplingOptions(args.trainGroupSize, args.shuffleRatio,
           args.queryInstructionForRetrieval, InstructionFormat.parse(args.queryInstructionFormatForRetrieval),
           args.passageInstructionForRetrieval, InstructionFormat.parse(args.passageInstructionFormatForRetrieval),
           args.knowledgeDistillation, args.sameDatasetWithinBatch);
       Collator collator = new Collator(model.tokenizer(), args.queryMaxLen, args.passageMaxLen,
           args.padToMultipleOf == null ? 1 : args.padToMultipleOf);
-      BatchAssembler assembler = new BatchAssembler(datasets, new GroupSampler(sampling), collator, args.seed);
+      BatchAssembler assembler = new BatchAssembler(data.datasets(), new GroupSampler(sampling), collator, args.seed);
 
       Map<String, NDArray> trainable = TrainableParameters.select(model.parameters(), model.config(),
           args.unifiedFinetuning, args.fixEncoder, args.fixPositionEmbedding);
       LoopSettings loop = new LoopSettings(args.numTrainEpochs, args.maxSteps, args.gradientAccumulationSteps,
           args.loggingSteps, args.saveSteps);
       long total = loop.totalSteps(plan);
-      SchedulerState schedule = new SchedulerState(args.lrSchedulerType, args.learningRate, warmupSteps(args, total),
-          total, 0);
+      TrainingSetup setup = trainingSetup(args, total, collective.worldSize());
+      if (setup.lossScaling() != null && collective.rank() == 0) {
+        LOG.warn("fp16: mixed-precision training is not implemented yet; training runs in fp32 and the fp16 "
+            + "loss-scaling settings are checked but not applied");
+      }
+      OptimizerSettings o = setup.optimizer();
       LossOptions lossOptions = new LossOptions(args.temperature, args.unifiedFinetuning, args.useSelfDistill,
           args.selfDistillStartStep, args.knowledgeDistillation ? KdLossType.parse(args.kdLossType) : null,
           args.negativesCrossDevice);
-      try (AdamW adam = new AdamW(args.adamBeta1, args.adamBeta2, args.adamEpsilon, args.weightDecay,
-          TrainableParameters.decayed(false), manager)) {
+      try (AdamW adam = new AdamW(o.beta1(), o.beta2(), o.eps(), o.weightDecay(),
+          TrainableParameters.decayed(o.decaysNormsAndBiases()), manager)) {
         TrainStep step = new TrainStep(model.encoder(), model.parameters(), trainable,
-            new StepLoss(lossOptions, model.tokenizer().specialIds()), adam, args.maxGradNorm, collective, manager);
-        TrainLoop.Run run = new TrainLoop.Run(model, step, adam, schedule, plan, assembler, collective,
+            new StepLoss(lossOptions, model.tokenizer().specialIds()), adam, setup.maxGradNorm(), collective, manager);
+        TrainLoop.Run run = new TrainLoop.Run(model, step, adam, setup.schedule(), plan, assembler, collective,
             Paths.get(args.outputDir), args.saveTotalLimit == null ? 0 : args.saveTotalLimit, args.seed, flags,
             args.unifiedFinetuning, base);
         if (collective.rank() == 0) {
@@ -105,22 +112,49 @@ final class TrainWorker {
     }
   }
 
-  /** Every worker reads the whole index of the data; batches then read only the records they use. */
-  private static List<TrainDataset> loadData(TrainArgs args, int rank) throws IOException {
-    List<Path> paths = args.trainData.stream().map(Paths::get).toList();
-    TrainRecordReader reader = new TrainRecordReader(args.knowledgeDistillation && !args.sameDatasetWithinBatch);
-    if (args.sameDatasetWithinBatch) {
-      return new SameDatasetLoader(reader, args.perDeviceTrainBatchSize, args.trainGroupSize, args.smallThreshold,
-          args.dropThreshold).load(paths);
-    }
-    return List.of(TrainDataFiles.concatenated(paths, reader, args.perDeviceTrainBatchSize, args.trainGroupSize));
+  /**
+   * Optimizer, schedule, clipping and precision: the Hugging Face Trainer's from the flags, or what the
+   * {@code --deepspeed} config makes of them. The driver calls it before launching, so a config that cannot be
+   * honoured fails there.
+   */
+  static TrainingSetup trainingSetup(TrainArgs args, long totalSteps, int workers) throws IOException {
+    HfTrainingArgs hf = new HfTrainingArgs(args.learningRate, args.adamBeta1, args.adamBeta2, args.adamEpsilon,
+        args.weightDecay, args.maxGradNorm, args.fp16, args.lrSchedulerType,
+        HfTrainingArgs.warmupSteps(args.warmupSteps, args.warmupRatio, totalSteps), totalSteps,
+        args.perDeviceTrainBatchSize, args.gradientAccumulationSteps, workers);
+    return args.deepspeed == null ? TrainingSetup.huggingFace(hf)
+        : TrainingSetup.deepSpeed(hf, DeepSpeedConfig.read(Paths.get(args.deepspeed)));
   }
 
-  private static EpochPlan plan(TrainArgs args, List<TrainDataset> datasets, int workers) {
+  /**
+   * Every worker indexes the data itself (batches then read only their records); rank 0 alone writes the quarantine
+   * file of skipped records into the output folder.
+   */
+  private static TrainData loadData(TrainArgs args, int rank) throws IOException {
+    DataLoadOptions options = DataLoadOptions.defaults().withGroupSize(args.trainGroupSize)
+        .withKnowledgeDistillation(args.knowledgeDistillation);
     if (args.sameDatasetWithinBatch) {
-      return EpochPlan.sameDataset(datasets.stream().map(TrainDataset::spec).toList(), workers, args.seed);
+      options = options.withSameDataset(args.smallThreshold, args.dropThreshold);
     }
-    return EpochPlan.shuffled(datasets.get(0).records().size(), args.perDeviceTrainBatchSize, workers,
+    if (args.skipBadRecords) {
+      options = options.withSkipBadRecords(rank == 0 ? Paths.get(args.outputDir) : null);
+    }
+    if (args.cachePath != null) {
+      options = options.withCachePath(Paths.get(args.cachePath));
+    }
+    TrainData data = new TrainDataLoader(options).load(args.trainData.stream().map(Paths::get).toList(),
+        args.perDeviceTrainBatchSize);
+    if (rank == 0 && data.skipped().total() > 0) {
+      LOG.warn("--skip_bad_records: {}", data.skipped().describe());
+    }
+    return data;
+  }
+
+  private static EpochPlan plan(TrainArgs args, TrainData data, int workers) {
+    if (args.sameDatasetWithinBatch) {
+      return EpochPlan.sameDataset(data.specs(), workers, args.seed);
+    }
+    return EpochPlan.shuffled(data.datasets().get(0).records().size(), args.perDeviceTrainBatchSize, workers,
         args.dataloaderDropLast, args.trainGroupSize, args.seed);
   }
 
@@ -137,11 +171,6 @@ final class TrainWorker {
         throw new IllegalStateException("--fail_worker_at_step: worker " + rank + " stops after step " + step);
       }
     };
-  }
-
-  /** Hugging Face's rule: {@code warmup_steps} when > 0, else ⌈warmup_ratio × total steps⌉. */
-  static long warmupSteps(TrainArgs args, long totalSteps) {
-    return args.warmupSteps > 0 ? args.warmupSteps : (long) Math.ceil(args.warmupRatio * totalSteps);
   }
 
   private static long count(Map<String, NDArray> params) {

@@ -9,6 +9,8 @@ import io.m3spark.cli.ArgParser;
 import io.m3spark.cli.UsageException;
 import io.m3spark.jobs.TinyM3;
 import io.m3spark.jobs.spark.SparkSessions;
+import io.m3spark.train.checkpoint.LossLog;
+import io.m3spark.train.checkpoint.LossRecord;
 import io.m3spark.weights.SafetensorsFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -139,6 +141,35 @@ class TrainJobTest {
     train(flags(out, "--max_steps", "1", "--save_steps", "1"));
     UsageException e = assertThrows(UsageException.class, () -> train(flags(out, "--max_steps", "1")));
     assertTrue(e.getMessage().contains("--overwrite_output_dir"), e.getMessage());
+  }
+
+  @Test
+  void aRecordWithoutNegativesStopsTheRunWithItsLineAndIsNotRetried() throws Exception {
+    Path bad = TrainData.write(tmp.resolve("bad"), "train.jsonl", 5, 4, false);
+    List<String> lines = new ArrayList<>(Files.readAllLines(bad));
+    lines.set(3, lines.get(3).replaceAll("\"neg\":\\[[^]]*]", "\"neg\":[]"));
+    Files.write(bad, lines);
+    List<String> f = flags(tmp.resolve("bad-out"), "--max_steps", "1");
+    f.set(f.indexOf(data.toString()), bad.toString());
+    Exception e = assertThrows(Exception.class, () -> train(f));
+    assertTrue(e.getMessage().contains("train.jsonl:4") && e.getMessage().contains("neg"), e.getMessage());
+  }
+
+  @Test
+  void theSeedsDeepSpeedConfigRunsAsPastedWithItsWarmupDecaySchedule() throws Exception {
+    Path out = tmp.resolve("deepspeed");
+    Path config = Path.of("../conf/deepspeed/ds_stage0.json").toAbsolutePath().normalize();
+    train(flags(out, "--max_steps", "4", "--save_steps", "0", "--deepspeed", config.toString(), "--fp16",
+        "--warmup_ratio", "0.5"));
+    List<LossRecord> log = LossLog.read(out.resolve("training_loss.json"));
+    assertEquals(4, log.size());
+    // WarmupDecayLR, log warm-up over W = 2 of T = 4 steps, peak 1e-3. DeepSpeed's scheduler starts at iteration -1,
+    // so optimizer step s runs at iteration s - 1: the minimum (0), then log(1)/log(2) = 0, log(2)/log(2) = 1, and
+    // the decay (T - 2)/(T - W) = 1
+    double[] want = {0, 0, 1e-3, 1e-3};
+    for (int i = 0; i < want.length; i++) {
+      assertEquals(want[i], log.get(i).lr(), 1e-12, "lr of step " + (i + 1));
+    }
   }
 
   static void assertBitwiseEqual(Map<String, float[]> want, Map<String, float[]> got) {
