@@ -100,7 +100,7 @@ class CrossDeviceFixtureTest {
     try {
       params.values().forEach(p -> p.setRequiresGradient(true));
       Map<String, Float> losses = new LinkedHashMap<>();
-      try (NDManager m = NDManager.newBaseManager(); ThreadAutograd autograd = new ThreadAutograd()) {
+      try (NDManager m = NDManager.newBaseManager(); Autograd autograd = new Autograd()) {
         EncodedBatch q = EncodedBatch.encode(fx.model.encoder(), params, fx.rankQueries(rank), m);
         EncodedBatch p = EncodedBatch.encode(fx.model.encoder(), params, fx.rankPassages(rank), m);
         CrossDeviceScores s = CrossDeviceScores.compute(q, p, fx.temperature, fx.model.tokenizer().specialIds(),
