@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,8 +15,9 @@ import java.util.Map;
  * The XLM-RoBERTa / BERT encoder (embeddings + transformer layers, post-LayerNorm, as Hugging Face's
  * {@code XLMRobertaModel}/{@code BertModel} without pooler) as a <em>functional</em> forward pass over a map of named
  * parameters (Hugging Face names without the {@code roberta.}/{@code bert.} prefix). Holding no state, it is safe to
- * call from several threads; training can pass parameters that carry gradients, and {@link #layer} can be recomputed
- * per layer for activation checkpointing.
+ * call from several threads; training can pass parameters that carry gradients, and {@link #trainingLayer} can be
+ * recomputed per layer for activation checkpointing. Training-mode dropout is keyed ({@link DropoutKey}): the same key
+ * gives the same masks, however the rows are split or recomputed.
  *
  * <p>Memory: every result is attached to the manager of the input ids / hidden states (never to the parameters'
  * manager), so closing the caller's sub-manager frees the whole batch.
@@ -76,28 +76,37 @@ public final class Encoder {
   }
 
   /**
-   * Last hidden state B×L×H.
+   * Last hidden state B×L×H for inference: no dropout, in-place operations, each layer's intermediates freed as soon
+   * as the layer is done.
    *
    * @param ids int64 B×L token ids (right-padded)
    * @param mask B×L attention mask (1 = real token), any numeric type
    */
-  public NDArray forward(Map<String, NDArray> p, NDArray ids, NDArray mask, boolean training) {
-    NDArray x = embeddings(p, ids, training);
+  public NDArray forward(Map<String, NDArray> p, NDArray ids, NDArray mask) {
+    NDArray x = embeddings(p, ids, null);
     NDArray bias = attentionBias(mask, x.getDataType());
     NDManager batch = ids.getManager();
     for (int i = 0; i < config.numHiddenLayers(); i++) {
-      if (training) {
-        x = layer(p, i, x, bias, true);
-        continue;
-      }
-      // In inference each layer's intermediates (the attention scores alone are B×heads×L×L) are freed when the layer
-      // is done, so a batch holds one layer's worth of memory instead of every layer's.
+      // the attention scores alone are B×heads×L×L: a batch holds one layer's worth of memory instead of every layer's
       try (NDManager scope = batch.newSubManager()) {
         x.attach(scope);
-        NDArray next = layer(p, i, x, bias, false);
+        NDArray next = layer(p, i, x, bias, false, null);
         next.attach(batch);
         x = next;
       }
+    }
+    return x;
+  }
+
+  /**
+   * Last hidden state B×L×H for training: out-of-place operations (differentiable), dropout keyed by {@code key}
+   * ({@code null}: no dropout).
+   */
+  public NDArray trainingForward(Map<String, NDArray> p, NDArray ids, NDArray mask, DropoutKey key) {
+    NDArray x = embeddings(p, ids, key);
+    NDArray bias = attentionBias(mask, x.getDataType());
+    for (int i = 0; i < config.numHiddenLayers(); i++) {
+      x = trainingLayer(p, i, x, bias, key);
     }
     return x;
   }
@@ -114,8 +123,8 @@ public final class Encoder {
     return notPad.cumSum(1).mul(notPad).add(pad);
   }
 
-  /** word + position + token-type(0) embeddings, LayerNorm, dropout. */
-  public NDArray embeddings(Map<String, NDArray> p, NDArray ids, boolean training) {
+  /** word + position + token-type(0) embeddings, LayerNorm, keyed dropout ({@code null}: none, as in inference). */
+  public NDArray embeddings(Map<String, NDArray> p, NDArray ids, DropoutKey key) {
     long len = ids.getShape().get(1);
     if (config.family() == ModelConfig.Family.XLM_ROBERTA ? len > config.maxInputLength() : len > config.maxPositionEmbeddings()) {
       throw new IllegalArgumentException("input of " + len + " tokens is longer than the model's position table allows ("
@@ -129,7 +138,7 @@ public final class Encoder {
         .get(0);
     NDArray x = words.add(pos).add(types);
     x = layerNorm(x, p, "embeddings.LayerNorm");
-    return dropout(x, hiddenDropout, training);
+    return KeyedDropout.apply(x, hiddenDropout, key, -1, KeyedDropout.HIDDEN);
   }
 
   /** Additive attention bias B×1×1×L: 0 at real keys, the dtype's most negative value at padded keys. */
@@ -139,8 +148,16 @@ public final class Encoder {
     return mask.toType(dtype, false).neg().add(1f).mul(min).reshape(s.get(0), 1, 1, s.get(1));
   }
 
-  /** One transformer layer (self-attention + FFN, each with residual and post-LayerNorm). */
-  public NDArray layer(Map<String, NDArray> p, int i, NDArray x, NDArray attentionBias, boolean training) {
+  /**
+   * Transformer layer i (self-attention + FFN, each with residual and post-LayerNorm) in training mode, with keyed
+   * dropout ({@code null}: none); x's rows are the key's rows.
+   */
+  public NDArray trainingLayer(Map<String, NDArray> p, int i, NDArray x, NDArray attentionBias, DropoutKey key) {
+    return layer(p, i, x, attentionBias, true, key);
+  }
+
+  private NDArray layer(Map<String, NDArray> p, int i, NDArray x, NDArray attentionBias, boolean training,
+      DropoutKey key) {
     String pre = "encoder.layer." + i + ".";
     long b = x.getShape().get(0);
     long len = x.getShape().get(1);
@@ -155,14 +172,16 @@ public final class Encoder {
     NDArray scaled = Scalars.dividedBy(q, Math.sqrt(hd));
     NDArray raw = scaled.matMul(k.transpose(0, 1, 3, 2));
     NDArray scores = training ? raw.add(attentionBias) : raw.addi(attentionBias);
-    NDArray probs = dropout(scores.softmax(-1), attentionDropout, training);
+    NDArray probs = KeyedDropout.apply(scores.softmax(-1), attentionDropout, key, i, KeyedDropout.ATTENTION_PROBS);
     NDArray ctx = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, len, config.hiddenSize());
 
-    NDArray attnOut = dropout(linear(ctx, p, pre + "attention.output.dense"), hiddenDropout, training);
+    NDArray attnOut = KeyedDropout.apply(linear(ctx, p, pre + "attention.output.dense"), hiddenDropout, key, i,
+        KeyedDropout.ATTENTION_OUTPUT);
     NDArray h1 = layerNorm(residual(attnOut, x, training), p, pre + "attention.output.LayerNorm");
 
     NDArray inter = activation(linear(h1, p, pre + "intermediate.dense"));
-    NDArray out = dropout(linear(inter, p, pre + "output.dense"), hiddenDropout, training);
+    NDArray out = KeyedDropout.apply(linear(inter, p, pre + "output.dense"), hiddenDropout, key, i,
+        KeyedDropout.FFN_OUTPUT);
     return layerNorm(residual(out, h1, training), p, pre + "output.LayerNorm");
   }
 
@@ -194,10 +213,6 @@ public final class Encoder {
   private NDArray layerNorm(NDArray x, Map<String, NDArray> p, String name) {
     return LayerNorm.layerNorm(x, new Shape(config.hiddenSize()), param(p, name + ".weight"), param(p, name + ".bias"),
         config.layerNormEps()).get(0);
-  }
-
-  private static NDArray dropout(NDArray x, float rate, boolean training) {
-    return training && rate > 0f ? Dropout.dropout(x, rate, true).get(0) : x;
   }
 
   static NDArray param(Map<String, NDArray> p, String name) {

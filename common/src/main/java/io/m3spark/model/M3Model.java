@@ -316,7 +316,7 @@ public final class M3Model implements AutoCloseable {
       try (NDManager sub = manager.newSubManager()) {
         NDArray ids = sub.create(flatten(tb.ids()), new Shape(b, len));
         NDArray mask = sub.create(flatten(tb.attentionMask()), new Shape(b, len));
-        NDArray h = encoder.forward(params, ids, mask, false);
+        NDArray h = encoder.forward(params, ids, mask);
         NDArray maskF = mask.toType(h.getDataType(), false);
 
         float[] dense = null;
@@ -371,7 +371,7 @@ public final class M3Model implements AutoCloseable {
       try (NDManager sub = manager.newSubManager()) {
         NDArray ids = sub.create(flatten(tb.ids()), new Shape(b, len));
         NDArray mask = sub.create(flatten(tb.attentionMask()), new Shape(b, len));
-        float[] h = M3Heads.asFloat32(encoder.forward(params, ids, mask, false)).toFloatArray();
+        float[] h = M3Heads.asFloat32(encoder.forward(params, ids, mask)).toFloatArray();
         List<float[][]> out = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
           float[][] rows = new float[tb.lengths()[i]][];

@@ -2,8 +2,6 @@ package io.m3spark.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.m3spark.model.Encoder;
 import io.m3spark.model.M3Heads;
 import io.m3spark.model.Pooling;
@@ -17,24 +15,19 @@ import java.util.Map;
  */
 public record EncodedBatch(NDArray dense, NDArray tokenWeights, NDArray colbert, TokenBatch tokens) {
 
-  /** Runs the encoder in training mode (out-of-place ops, dropout as configured) and the three heads. */
+  /** Runs the encoder in training mode without dropout (the plain, fully recorded graph) and the three heads. */
   public static EncodedBatch encode(Encoder encoder, Map<String, NDArray> params, TokenBatch tokens, NDManager manager) {
-    Shape shape = new Shape(tokens.batchSize(), tokens.width());
-    NDArray ids = manager.create(flatten(tokens.ids()), shape).toType(DataType.INT64, false);
-    NDArray mask = manager.create(flatten(tokens.attentionMask()), shape);
-    NDArray h = encoder.forward(params, ids, mask, true);
-    // the mask is a constant: casting it does not touch the autograd graph of h
-    NDArray maskF = mask.toType(h.getDataType(), false);
-    return new EncodedBatch(M3Heads.dense(h, maskF, Pooling.CLS, true), M3Heads.sparseWeights(h, params),
-        M3Heads.colbert(h, maskF, params, true), tokens);
+    return of(new EncoderPass(encoder, params, 0, false).forward(tokens, null, manager), tokens, params);
   }
 
-  private static int[] flatten(int[][] a) {
-    int w = a.length == 0 ? 0 : a[0].length;
-    int[] out = new int[a.length * w];
-    for (int i = 0; i < a.length; i++) {
-      System.arraycopy(a[i], 0, out, i * w, w);
-    }
-    return out;
+  /**
+   * The three heads over given last hidden states B×L×H (from {@link EncoderPass#forward}); gradients flow back into
+   * {@code hidden} and the head parameters.
+   */
+  public static EncodedBatch of(NDArray hidden, TokenBatch tokens, Map<String, NDArray> params) {
+    // the mask is a constant: casting it does not touch the autograd graph of hidden
+    NDArray maskF = TokenTensors.of(tokens, hidden.getManager()).mask().toType(hidden.getDataType(), false);
+    return new EncodedBatch(M3Heads.dense(hidden, maskF, Pooling.CLS, true), M3Heads.sparseWeights(hidden, params),
+        M3Heads.colbert(hidden, maskF, params, true), tokens);
   }
 }

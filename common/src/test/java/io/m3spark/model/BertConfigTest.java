@@ -102,7 +102,7 @@ class BertConfigTest {
         }
         NDArray idArr = sub.create(l, new Shape(1, ids.length));
         assertArrayEquals(new long[] {0, 1, 2}, java.util.Arrays.copyOf(m.encoder().positionIds(idArr).toLongArray(), 3));
-        float[] emb = m.encoder().embeddings(m.parameters(), idArr, false).toFloatArray();
+        float[] emb = m.encoder().embeddings(m.parameters(), idArr, null).toFloatArray();
         int t = 1;
         double[] bert = embeddingLayer(ids[t], t);
         double[] xlmr = embeddingLayer(ids[t], t + 1 + 1); // XLM-R: pad_token_id + 1 + t
