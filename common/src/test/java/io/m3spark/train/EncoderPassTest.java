@@ -92,7 +92,7 @@ class EncoderPassTest {
     AtomicReference<Map<String, float[]>> got = new AtomicReference<>();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Thread t = new Thread(() -> {
-      try (ThreadAutograd autograd = new ThreadAutograd()) {
+      try (Autograd autograd = new Autograd()) {
         got.set(gradients(new EncoderPass(enc, fx.model.parameters(), 2, true), autograd::backward));
       } catch (Throwable e) {
         failure.set(e);

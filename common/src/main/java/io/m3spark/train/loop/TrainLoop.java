@@ -106,7 +106,7 @@ public final class TrainLoop {
     while (step < total && cursor.hasNext()) {
       List<TrainBatch> micro = nextStep(cursor);
       double lr = schedule.lr(step);
-      TrainStep.Result result = run.step().run(micro, forwards, lr);
+      TrainStep.Result result = run.step().run(micro, step, forwards, lr);
       forwards += micro.size();
       step++;
       long stepSamples = 0;

@@ -2,11 +2,13 @@ package io.m3spark.train.step;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.m3spark.model.Encoder;
+import io.m3spark.mining.RecordRandom;
+import io.m3spark.model.DropoutKey;
 import io.m3spark.model.Scalars;
 import io.m3spark.train.AdamW;
 import io.m3spark.train.Autograd;
 import io.m3spark.train.EncodedBatch;
+import io.m3spark.train.EncoderPass;
 import io.m3spark.train.GradientClipping;
 import io.m3spark.train.GradientSync;
 import io.m3spark.train.Gradients;
@@ -26,7 +28,6 @@ import java.util.Map;
  * average, cross-device negatives and the loss report are collective calls.
  */
 public final class TrainStep {
-  private final Encoder encoder;
   private final Map<String, NDArray> params;
   private final Map<String, NDArray> trainable;
   private final StepLoss loss;
@@ -34,6 +35,11 @@ public final class TrainStep {
   private final double maxGradNorm;
   private final Collective collective;
   private final NDManager manager;
+  private final EncoderPass pass;
+  private final Long dropoutSeed;
+
+  private static final long QUERIES = 0;
+  private static final long PASSAGES = 1;
 
   /** What one step did, averaged over micro-batches and ranks. */
   public record Result(double loss, Map<String, Double> parts, double gradNorm) {}
@@ -42,13 +48,14 @@ public final class TrainStep {
    * @param params every parameter the forward pass reads
    * @param trainable the subset that is trained ({@link TrainableParameters})
    * @param maxGradNorm clipping threshold; 0 turns clipping off (the norm is still reported)
+   * @param pass how the encoder runs: plain, checkpointed and/or in sub-batches ({@link EncoderPass})
+   * @param dropoutSeed the run's seed for dropout masks; null trains without dropout
    */
-  public TrainStep(Encoder encoder, Map<String, NDArray> params, Map<String, NDArray> trainable, StepLoss loss,
-      AdamW optimizer, double maxGradNorm, Collective collective, NDManager manager) {
+  public TrainStep(Map<String, NDArray> params, Map<String, NDArray> trainable, StepLoss loss, AdamW optimizer,
+      double maxGradNorm, Collective collective, NDManager manager, EncoderPass pass, Long dropoutSeed) {
     if (!(maxGradNorm >= 0)) {
       throw new IllegalArgumentException("max_grad_norm must be >= 0, got " + maxGradNorm);
     }
-    this.encoder = encoder;
     this.params = params;
     this.trainable = trainable;
     this.loss = loss;
@@ -56,14 +63,17 @@ public final class TrainStep {
     this.maxGradNorm = maxGradNorm;
     this.collective = collective;
     this.manager = manager;
+    this.pass = pass;
+    this.dropoutSeed = dropoutSeed;
   }
 
   /**
    * @param microBatches this rank's batches of the step, at least one
+   * @param step optimizer steps taken before this one (names the step's dropout masks)
    * @param forwardsBefore forward passes this rank ran before this step (the self-distillation counter)
    * @param lr the learning rate of this step
    */
-  public Result run(List<TrainBatch> microBatches, long forwardsBefore, double lr) {
+  public Result run(List<TrainBatch> microBatches, long step, long forwardsBefore, double lr) {
     if (microBatches.isEmpty()) {
       throw new IllegalArgumentException("a step needs at least one micro-batch");
     }
@@ -74,11 +84,15 @@ public final class TrainStep {
     for (int i = 0; i < n; i++) {
       TrainBatch batch = microBatches.get(i);
       try (NDManager m = manager.newSubManager(); Autograd autograd = new Autograd()) {
-        EncodedBatch q = EncodedBatch.encode(encoder, params, batch.queries(), m);
-        EncodedBatch p = EncodedBatch.encode(encoder, params, batch.passages(), m);
+        long slot = (long) i * collective.worldSize() + collective.rank();
+        EncodedBatch q = EncodedBatch.of(pass.forward(batch.queries(), key(step, QUERIES, slot * batch.queries()
+            .batchSize()), m), batch.queries(), params);
+        EncodedBatch p = EncodedBatch.of(pass.forward(batch.passages(), key(step, PASSAGES, slot * batch.passages()
+            .batchSize()), m), batch.passages(), params);
         LossValue value = loss.compute(q, p, batch, forwardsBefore + i, collective, m);
         NDArray scaled = n == 1 ? value.total() : Scalars.dividedBy(value.total(), n);
         autograd.backward(scaled);
+        pass.backward();
         total += value.total().getFloat() / n;
         value.partValues().forEach((k, v) -> parts.merge(k, v / n, Double::sum));
       }
@@ -90,6 +104,18 @@ public final class TrainStep {
         : Gradients.totalNorm(trainable.values());
     optimizer.step(trainable, lr);
     return averagedOverRanks(total, parts, norm);
+  }
+
+  /**
+   * The dropout key of one side of a micro-batch. Rows are numbered as in the global batch (micro-batch by
+   * micro-batch, rank by rank), so a run on W workers draws the same masks as one worker accumulating the same slices.
+   */
+  private DropoutKey key(long step, long side, long firstRow) {
+    if (dropoutSeed == null) {
+      return null;
+    }
+    return new DropoutKey(RecordRandom.forRecord(RecordRandom.forRecord(dropoutSeed, step).nextLong(), side)
+        .nextLong(), firstRow);
   }
 
   /** The logged loss is the mean over ranks, as the Trainer's gathered {@code tr_loss}. */

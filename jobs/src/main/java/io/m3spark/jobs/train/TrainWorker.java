@@ -10,6 +10,7 @@ import io.m3spark.sources.ModelSources;
 import io.m3spark.text.InstructionFormat;
 import io.m3spark.train.AdamW;
 import io.m3spark.train.Autograd;
+import io.m3spark.train.EncoderPass;
 import io.m3spark.train.checkpoint.CheckpointReader;
 import io.m3spark.train.checkpoint.TrainingState;
 import io.m3spark.train.collective.Collective;
@@ -96,8 +97,11 @@ final class TrainWorker {
           args.negativesCrossDevice);
       try (AdamW adam = new AdamW(o.beta1(), o.beta2(), o.eps(), o.weightDecay(),
           TrainableParameters.decayed(o.decaysNormsAndBiases()), manager)) {
-        TrainStep step = new TrainStep(model.encoder(), model.parameters(), trainable,
-            new StepLoss(lossOptions, model.tokenizer().specialIds()), adam, setup.maxGradNorm(), collective, manager);
+        EncoderPass pass = new EncoderPass(model.encoder(), model.parameters(),
+            args.subBatchSize == null ? 0 : args.subBatchSize, args.gradientCheckpointing);
+        TrainStep step = new TrainStep(model.parameters(), trainable,
+            new StepLoss(lossOptions, model.tokenizer().specialIds()), adam, setup.maxGradNorm(), collective, manager,
+            pass, args.seed);
         TrainLoop.Run run = new TrainLoop.Run(model, step, adam, setup.schedule(), plan, assembler, collective,
             Paths.get(args.outputDir), args.saveTotalLimit == null ? 0 : args.saveTotalLimit, args.seed, flags,
             args.unifiedFinetuning, base);
