@@ -9,6 +9,8 @@ import io.m3spark.cli.ArgParser;
 import io.m3spark.cli.UsageException;
 import io.m3spark.jobs.TinyM3;
 import io.m3spark.jobs.spark.SparkSessions;
+import io.m3spark.model.LoadOptions;
+import io.m3spark.model.M3Model;
 import io.m3spark.train.checkpoint.LossLog;
 import io.m3spark.train.checkpoint.LossRecord;
 import io.m3spark.weights.SafetensorsFile;
@@ -131,6 +133,49 @@ class TrainJobTest {
     double worst = largestDifference(weights(plain), weights(saving));
     System.out.println("checkpointing + sub-batches vs plain: largest parameter difference " + worst);
     assertTrue(worst < 1e-6, "largest parameter difference " + worst);
+  }
+
+  /**
+   * FlagEmbedding's example command (m3.sh) with its flags as written, on two workers: same-dataset batches from a
+   * folder, a plain file and a {@code no_in_batch_neg} folder, teacher scores with m3_kd_loss, cross-device negatives,
+   * self-distillation from the second pass, fp16 through the shipped ds_stage0.json (fp32 on this CPU), gradient
+   * checkpointing. The output folder loads as a model.
+   */
+  @Test
+  void flagEmbeddingsExampleCommandRunsAsPasted() throws Exception {
+    Path retrieval = tmp.resolve("example/retrieval");
+    TrainData.write(retrieval, "a.jsonl", 8, 7, true);
+    Path sts = TrainData.write(tmp.resolve("example/sts"), "sts.jsonl", 8, 7, true);
+    Path noInBatch = tmp.resolve("example/classification-no_in_batch_neg");
+    TrainData.write(noInBatch, "c.jsonl", 8, 7, false);
+    Path out = tmp.resolve("example-out");
+    String[] command = {"--model_name_or_path", TinyM3.folder().toString(), "--cache_dir", tmp.resolve("hub").toString(),
+        "--train_data", retrieval.toString(), sts.toString(), noInBatch.toString(), "--cache_path",
+        tmp.resolve("cache").toString(), "--train_group_size", "8", "--query_max_len", "32", "--passage_max_len", "32",
+        "--pad_to_multiple_of", "8", "--knowledge_distillation", "True", "--same_dataset_within_batch", "True",
+        "--small_threshold", "0", "--drop_threshold", "0", "--output_dir", out.toString(), "--overwrite_output_dir",
+        "--learning_rate", "1e-5", "--fp16", "--num_train_epochs", "1", "--per_device_train_batch_size", "2",
+        "--dataloader_drop_last", "True", "--warmup_ratio", "0.1", "--gradient_checkpointing", "--deepspeed",
+        Path.of("../conf/deepspeed/ds_stage0.json").toAbsolutePath().toString(), "--logging_steps", "1",
+        "--save_steps", "1000", "--negatives_cross_device", "--temperature", "0.02", "--sentence_pooling_method",
+        "cls", "--normalize_embeddings", "True", "--kd_loss_type", "m3_kd_loss", "--unified_finetuning", "True",
+        "--use_self_distill", "True", "--fix_encoder", "False", "--self_distill_start_step", "0",
+        "--num_workers", "2"};
+    TrainResult r = TrainJob.run(spark, ArgParser.parse(TrainArgs.class, command));
+    // three files of 8 records, chunks of 2 per worker x 2 workers: 2 steps each
+    assertEquals(6, r.steps());
+    assertTrue(Double.isFinite(r.lastLoss()), "loss " + r.lastLoss());
+    List<LossRecord> log = LossLog.read(out.resolve("training_loss.json"));
+    assertEquals(6, log.size());
+    assertTrue(log.stream().anyMatch(x -> x.components().containsKey("loss_self_distill")));
+    try (M3Model model = M3Model.load(out, LoadOptions.defaults())) {
+      assertEquals(32, model.config().hiddenSize());
+      assertTrue(model.warnings().isEmpty(), "loads with its own heads: " + model.warnings());
+    }
+    for (String f : List.of("config.json", "model.safetensors", "colbert_linear.pt", "sparse_linear.pt",
+        "tokenizer.json")) {
+      assertTrue(Files.isRegularFile(out.resolve(f)), f);
+    }
   }
 
   @Test
