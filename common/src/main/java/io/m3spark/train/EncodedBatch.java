@@ -2,6 +2,7 @@ package io.m3spark.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import io.m3spark.model.Encoder;
 import io.m3spark.model.M3Heads;
 import io.m3spark.model.Pooling;
@@ -26,8 +27,13 @@ public record EncodedBatch(NDArray dense, NDArray tokenWeights, NDArray colbert,
    */
   public static EncodedBatch of(NDArray hidden, TokenBatch tokens, Map<String, NDArray> params) {
     // the mask is a constant: casting it does not touch the autograd graph of hidden
-    NDArray maskF = TokenTensors.of(tokens, hidden.getManager()).mask().toType(hidden.getDataType(), false);
+    NDArray mask = TokenTensors.of(tokens, hidden.getManager()).mask();
+    NDArray maskF = mask.toType(hidden.getDataType(), false);
+    // ColBERT vectors are multiplied by a float32 mask, as FlagEmbedding's `* mask.float()`: in an fp16 model this
+    // promotes them to float32, so the normalisation of padded (zero) vectors does not divide 0 by an eps that fp16
+    // rounds to 0
+    NDArray mask32 = mask.toType(DataType.FLOAT32, false);
     return new EncodedBatch(M3Heads.dense(hidden, maskF, Pooling.CLS, true), M3Heads.sparseWeights(hidden, params),
-        M3Heads.colbert(hidden, maskF, params, true), tokens);
+        M3Heads.colbert(hidden, mask32, params, true), tokens);
   }
 }

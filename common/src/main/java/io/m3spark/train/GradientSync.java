@@ -2,7 +2,6 @@ package io.m3spark.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import io.m3spark.train.collective.Collective;
 import java.util.ArrayList;
@@ -49,12 +48,8 @@ public final class GradientSync {
       float[] mean = new float[n];
       System.arraycopy(flat, offset, mean, 0, n);
       offset += n;
-      // Copied into the gradient's own storage (index_put_). NDArray.set(Buffer) must not be used here: it re-points
-      // the tensor at the Java buffer without copying, and the gradient then reads freed memory once that buffer is
-      // collected.
-      try (NDManager scratch = p.getManager().newSubManager(); NDArray g = p.getGradient();
-          NDArray src = scratch.create(mean, g.getShape()).toType(g.getDataType(), true)) {
-        g.set(new NDIndex(":"), src);
+      try (NDManager scratch = p.getManager().newSubManager(); NDArray src = scratch.create(mean, p.getShape())) {
+        Gradients.assign(p, src);
       }
     }
   }

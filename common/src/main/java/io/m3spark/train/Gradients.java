@@ -1,6 +1,7 @@
 package io.m3spark.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import java.util.Collection;
 
@@ -11,14 +12,28 @@ import java.util.Collection;
 public final class Gradients {
   private Gradients() {}
 
-  /** Sets every gradient to 0 (libtorch accumulates gradients across backward passes). */
+  /**
+   * Sets every gradient to 0 (libtorch accumulates gradients across backward passes). Written, not multiplied by 0:
+   * after an fp16 overflow a gradient holds inf or NaN, and 0 · inf is NaN.
+   */
   public static void zero(Collection<NDArray> params) {
     for (NDArray p : params) {
       if (p.hasGradient()) {
         try (NDArray g = p.getGradient()) {
-          g.muli(0f);
+          g.set(new NDIndex(":"), 0f);
         }
       }
+    }
+  }
+
+  /**
+   * Overwrites {@code param}'s gradient with {@code values} (any float type, same shape), copying into the gradient's
+   * own storage. {@code NDArray.set(Buffer)} must not be used for this: it re-points the tensor at the Java buffer
+   * without copying, and the gradient then lives in memory the garbage collector frees.
+   */
+  public static void assign(NDArray param, NDArray values) {
+    try (NDArray g = param.getGradient(); NDArray cast = values.toType(g.getDataType(), true)) {
+      g.set(new NDIndex(":"), cast);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.m3spark.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * Knowledge distillation from reranker scores, {@code kd_loss_type=m3_kd_loss} (used in the BGE-M3 examples).
@@ -44,12 +45,16 @@ public final class M3KdLoss {
     return total;
   }
 
-  /** M_i: the most negative finite value at (b, b·G + j) for j &lt; i, 0 elsewhere. */
+  /**
+   * M_i: the scores' most negative finite value at (b, b·G + j) for j &lt; i, 0 elsewhere (finite, so the masked
+   * log-probabilities times the one-hot's zeros stay 0; −inf would give NaN).
+   */
   private static NDArray earlierMembers(NDArray scores, int rows, int cols, int groupSize, int i) {
+    float lowest = scores.getDataType() == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
     float[] m = new float[rows * cols];
     for (int b = 0; b < rows; b++) {
       for (int j = 0; j < i; j++) {
-        m[b * cols + b * groupSize + j] = -Float.MAX_VALUE;
+        m[b * cols + b * groupSize + j] = lowest;
       }
     }
     return Groups.constant(scores, m, rows, cols);
