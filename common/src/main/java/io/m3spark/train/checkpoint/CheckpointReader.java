@@ -2,7 +2,9 @@ package io.m3spark.train.checkpoint;
 
 import io.m3spark.model.LoadOptions;
 import io.m3spark.model.M3Model;
+import io.m3spark.train.precision.LossScalerState;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +16,7 @@ import java.util.Optional;
 public final class CheckpointReader {
   static final String SCHEDULER = "scheduler.json";
   static final String RNG = "rng.json";
+  static final String LOSS_SCALER = "loss_scaler.json";
 
   private CheckpointReader() {}
 
@@ -28,6 +31,8 @@ public final class CheckpointReader {
     return new TrainingState(OptimizerFile.read(folder.resolve(OptimizerFile.NAME)),
         CheckpointJson.read(folder.resolve(SCHEDULER), SchedulerState.class),
         CheckpointJson.read(folder.resolve(RNG), RngState.class),
-        CheckpointJson.read(folder.resolve(CheckpointFolders.TRAINER_STATE), TrainerState.class));
+        CheckpointJson.read(folder.resolve(CheckpointFolders.TRAINER_STATE), TrainerState.class),
+        Files.exists(folder.resolve(LOSS_SCALER))
+            ? CheckpointJson.read(folder.resolve(LOSS_SCALER), LossScalerState.class) : null);
   }
 }

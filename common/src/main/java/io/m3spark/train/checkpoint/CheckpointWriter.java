@@ -52,6 +52,9 @@ public final class CheckpointWriter {
       OptimizerFile.write(tmp.resolve(OptimizerFile.NAME), state.optimizer());
       CheckpointJson.write(tmp.resolve(CheckpointReader.SCHEDULER), state.scheduler());
       CheckpointJson.write(tmp.resolve(CheckpointReader.RNG), state.rng());
+      if (state.lossScaler() != null) {
+        CheckpointJson.write(tmp.resolve(CheckpointReader.LOSS_SCALER), state.lossScaler());
+      }
       if (!lossHistory.isEmpty()) {
         LossLog.writeJson(tmp.resolve(LossLog.JSON_FILE), lossHistory);
       }

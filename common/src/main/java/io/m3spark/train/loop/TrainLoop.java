@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class TrainLoop {
   private static final Logger LOG = LoggerFactory.getLogger(TrainLoop.class);
   static final String FORWARD_PASSES = "forward_passes";
+  static final String OPTIMIZER_STEPS = "optimizer_steps";
   static final String SEED = "seed";
 
   private final Run run;
@@ -84,6 +85,7 @@ public final class TrainLoop {
     LrSchedule schedule = run.schedule().schedule();
     long step = 0;
     long forwards = 0;
+    long applied = 0; // optimizer steps that ran: fp16 overflows skip the update and the schedule (DeepSpeed)
     DataPosition start = DataPosition.START;
     LossLog lossLog = new LossLog(run.outputDir());
     if (resume != null) {
@@ -91,6 +93,10 @@ public final class TrainLoop {
       step = resume.trainer().globalStep();
       start = new DataPosition(Math.toIntExact(resume.trainer().epoch()), Math.toIntExact(resume.trainer().dataPosition()));
       forwards = resume.rng().states().getOrDefault(FORWARD_PASSES, 0L);
+      applied = resume.rng().states().getOrDefault(OPTIMIZER_STEPS, step);
+      if (resume.lossScaler() != null && run.step().precision() != null) {
+        run.step().precision().scaler().importState(resume.lossScaler());
+      }
       if (lead) {
         lossLog = LossLog.resume(run.outputDir(), resumeFolder, resume.trainer().lossHistoryLength());
       }
@@ -105,10 +111,16 @@ public final class TrainLoop {
     long firstStep = step;
     while (step < total && cursor.hasNext()) {
       List<TrainBatch> micro = nextStep(cursor);
-      double lr = schedule.lr(step);
+      double lr = schedule.lr(applied);
       TrainStep.Result result = run.step().run(micro, step, forwards, lr);
       forwards += micro.size();
       step++;
+      if (result.applied()) {
+        applied++;
+      } else if (lead) {
+        LOG.warn("step {}: fp16 gradients overflowed, update skipped; loss scale now {}", step,
+            run.step().precision().scaler().scale());
+      }
       long stepSamples = 0;
       for (TrainBatch b : micro) {
         stepSamples += (long) b.queries().batchSize() * run.collective().worldSize();
@@ -127,10 +139,11 @@ public final class TrainLoop {
       }
       if (settings.saveSteps() > 0 && step % settings.saveSteps() == 0) {
         if (lead) {
-          TrainingState state = new TrainingState(run.optimizer().exportState(), run.schedule().atStep(step),
-              new RngState(Map.of(SEED, run.seed(), FORWARD_PASSES, forwards)),
+          TrainingState state = new TrainingState(run.optimizer().exportState(), run.schedule().atStep(applied),
+              new RngState(Map.of(SEED, run.seed(), FORWARD_PASSES, forwards, OPTIMIZER_STEPS, applied)),
               new TrainerState(step, cursor.position().epoch(), cursor.position().step(), lossLog.records().size(),
-                  run.flags()));
+                  run.flags()),
+              run.step().precision() == null ? null : run.step().precision().scaler().exportState());
           Path written = checkpoints.write(run.model(), state, lossLog.records());
           LOG.info("saved {}", written);
         }

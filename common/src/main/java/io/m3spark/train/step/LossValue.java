@@ -1,6 +1,7 @@
 package io.m3spark.train.step;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,7 +19,14 @@ public record LossValue(NDArray total, Map<String, NDArray> parts) {
   /** Host values of the parts, in order. */
   public Map<String, Double> partValues() {
     Map<String, Double> out = new LinkedHashMap<>();
-    parts.forEach((name, v) -> out.put(name, (double) v.getFloat()));
+    parts.forEach((name, v) -> out.put(name, hostValue(v)));
     return out;
+  }
+
+  /** A scalar loss of any float type as a double. */
+  public static double hostValue(NDArray scalar) {
+    try (NDArray f = scalar.toType(DataType.FLOAT32, true)) {
+      return f.getFloat();
+    }
   }
 }

@@ -13,6 +13,7 @@ import io.m3spark.train.GradientClipping;
 import io.m3spark.train.GradientSync;
 import io.m3spark.train.Gradients;
 import io.m3spark.train.collective.Collective;
+import io.m3spark.train.precision.MixedPrecision;
 import io.m3spark.train.data.TrainBatch;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,8 +32,7 @@ public final class TrainStep {
   private final Map<String, NDArray> params;
   private final Map<String, NDArray> trainable;
   private final StepLoss loss;
-  private final AdamW optimizer;
-  private final double maxGradNorm;
+  private final Update update;
   private final Collective collective;
   private final NDManager manager;
   private final EncoderPass pass;
@@ -41,26 +41,41 @@ public final class TrainStep {
   private static final long QUERIES = 0;
   private static final long PASSAGES = 1;
 
-  /** What one step did, averaged over micro-batches and ranks. */
-  public record Result(double loss, Map<String, Double> parts, double gradNorm) {}
+  /**
+   * What one step did, averaged over micro-batches and ranks.
+   *
+   * @param gradNorm the total gradient norm before clipping; NaN when the step was skipped
+   * @param applied false when an fp16 overflow skipped the optimizer step
+   */
+  public record Result(double loss, Map<String, Double> parts, double gradNorm, boolean applied) {}
 
   /**
-   * @param params every parameter the forward pass reads
-   * @param trainable the subset that is trained ({@link TrainableParameters})
+   * How gradients become an update.
+   *
    * @param maxGradNorm clipping threshold; 0 turns clipping off (the norm is still reported)
-   * @param pass how the encoder runs: plain, checkpointed and/or in sub-batches ({@link EncoderPass})
+   * @param precision fp16 working copies and loss scaling, or null to train in the parameters' own precision
+   */
+  public record Update(AdamW optimizer, double maxGradNorm, MixedPrecision precision) {
+    public Update {
+      if (!(maxGradNorm >= 0)) {
+        throw new IllegalArgumentException("max_grad_norm must be >= 0, got " + maxGradNorm);
+      }
+    }
+  }
+
+  /**
+   * @param params every parameter the forward pass reads (with mixed precision, its fp16 working copies)
+   * @param trainable the subset that is trained ({@link TrainableParameters}), the optimizer's (master) parameters
+   * @param pass how the encoder runs: plain, checkpointed and/or in sub-batches ({@link EncoderPass}), over
+   *     {@code params}
    * @param dropoutSeed the run's seed for dropout masks; null trains without dropout
    */
-  public TrainStep(Map<String, NDArray> params, Map<String, NDArray> trainable, StepLoss loss, AdamW optimizer,
-      double maxGradNorm, Collective collective, NDManager manager, EncoderPass pass, Long dropoutSeed) {
-    if (!(maxGradNorm >= 0)) {
-      throw new IllegalArgumentException("max_grad_norm must be >= 0, got " + maxGradNorm);
-    }
+  public TrainStep(Map<String, NDArray> params, Map<String, NDArray> trainable, StepLoss loss, Update update,
+      Collective collective, NDManager manager, EncoderPass pass, Long dropoutSeed) {
     this.params = params;
     this.trainable = trainable;
     this.loss = loss;
-    this.optimizer = optimizer;
-    this.maxGradNorm = maxGradNorm;
+    this.update = update;
     this.collective = collective;
     this.manager = manager;
     this.pass = pass;
@@ -77,7 +92,12 @@ public final class TrainStep {
     if (microBatches.isEmpty()) {
       throw new IllegalArgumentException("a step needs at least one micro-batch");
     }
-    Gradients.zero(trainable.values());
+    MixedPrecision precision = update.precision();
+    if (precision != null) {
+      precision.zeroWorkingGradients();
+    } else {
+      Gradients.zero(trainable.values());
+    }
     int n = microBatches.size();
     double total = 0;
     Map<String, Double> parts = new LinkedHashMap<>();
@@ -91,19 +111,35 @@ public final class TrainStep {
             .batchSize()), m), batch.passages(), params);
         LossValue value = loss.compute(q, p, batch, forwardsBefore + i, collective, m);
         NDArray scaled = n == 1 ? value.total() : Scalars.dividedBy(value.total(), n);
-        autograd.backward(scaled);
+        autograd.backward(precision == null ? scaled : precision.scaleLoss(scaled));
         pass.backward();
-        total += value.total().getFloat() / n;
+        total += LossValue.hostValue(value.total()) / n;
         value.partValues().forEach((k, v) -> parts.merge(k, v / n, Double::sum));
       }
+    }
+    if (precision != null) {
+      precision.gradientsToMaster();
     }
     if (collective.worldSize() > 1) {
       GradientSync.allReduceMean(trainable, collective);
     }
-    double norm = maxGradNorm > 0 ? GradientClipping.clip(trainable.values(), maxGradNorm)
-        : Gradients.totalNorm(trainable.values());
-    optimizer.step(trainable, lr);
-    return averagedOverRanks(total, parts, norm);
+    // averaged first: an inf or NaN on any rank reaches every rank, so all of them skip the same steps
+    boolean applied = precision == null || precision.unscale();
+    double norm = Double.NaN;
+    if (applied) {
+      norm = update.maxGradNorm() > 0 ? GradientClipping.clip(trainable.values(), update.maxGradNorm())
+          : Gradients.totalNorm(trainable.values());
+      update.optimizer().step(trainable, lr);
+      if (precision != null) {
+        precision.masterToWorking();
+      }
+    }
+    return averagedOverRanks(total, parts, norm, applied);
+  }
+
+  /** The fp16 machinery of this step, or null. */
+  public MixedPrecision precision() {
+    return update.precision();
   }
 
   /**
@@ -119,9 +155,9 @@ public final class TrainStep {
   }
 
   /** The logged loss is the mean over ranks, as the Trainer's gathered {@code tr_loss}. */
-  private Result averagedOverRanks(double total, Map<String, Double> parts, double norm) {
+  private Result averagedOverRanks(double total, Map<String, Double> parts, double norm, boolean applied) {
     if (collective.worldSize() == 1) {
-      return new Result(total, parts, norm);
+      return new Result(total, parts, norm, applied);
     }
     float[] values = new float[1 + parts.size()];
     values[0] = (float) total;
@@ -135,6 +171,6 @@ public final class TrainStep {
     for (String k : parts.keySet()) {
       mean.put(k, (double) values[i++]);
     }
-    return new Result(values[0], mean, norm);
+    return new Result(values[0], mean, norm, applied);
   }
 }

@@ -174,8 +174,12 @@ public final class TrainArgs extends CommandArgs {
   @Flag(name = "sub_batch_size", help = "encode in chunks of this many texts (GradCache: same gradients, less memory)")
   public Integer subBatchSize = null;
 
-  @Flag(name = "fp16", help = "mixed precision with dynamic loss scaling (GPU; CPU trains in fp32 with a warning)")
+  @Flag(name = "fp16", help = "fp16 with fp32 master weights and dynamic loss scaling (needs --deepspeed; GPU: a CPU "
+      + "trains in fp32 with a warning)")
   public boolean fp16 = false;
+
+  @Flag(name = "fp16_on_cpu", help = "run --fp16 in half precision on a CPU too (slow; to check fp16 numerics without a GPU)")
+  public boolean fp16OnCpu = false;
 
   @Flag(name = "deepspeed", help = "DeepSpeed JSON config (e.g. conf/deepspeed/ds_stage0.json); mapped, not run")
   public String deepspeed = null;

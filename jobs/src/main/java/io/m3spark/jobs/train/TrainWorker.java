@@ -27,6 +27,7 @@ import io.m3spark.train.deepspeed.HfTrainingArgs;
 import io.m3spark.train.deepspeed.OptimizerSettings;
 import io.m3spark.train.deepspeed.TrainingSetup;
 import io.m3spark.train.loop.LoopSettings;
+import io.m3spark.train.precision.MixedPrecision;
 import io.m3spark.train.loop.TrainLoop;
 import io.m3spark.train.step.KdLossType;
 import io.m3spark.train.step.LossOptions;
@@ -67,7 +68,7 @@ final class TrainWorker {
       Device device) throws IOException {
     Path base = ModelSources.resolve(launch.model().nameOrPath(), launch.model().sources());
     Path weights = launch.resumeFrom() == null ? base : Paths.get(launch.resumeFrom());
-    // fp32 weights whatever --fp16 says: mixed precision (fp32 master weights) is not implemented yet
+    // fp32 weights whatever --fp16 says: under mixed precision they are the master copy the optimizer updates
     LoadOptions load = launch.model().loadOptions(device).toBuilder().fp16(false).colbertDim(args.colbertDim)
         .hiddenDropout(args.hiddenDropoutProb).attentionDropout(args.attentionProbsDropoutProb).build();
     try (M3Model model = M3Model.load(weights, load); NDManager manager = NDManager.newBaseManager(device)) {
@@ -87,21 +88,25 @@ final class TrainWorker {
           args.loggingSteps, args.saveSteps);
       long total = loop.totalSteps(plan);
       TrainingSetup setup = trainingSetup(args, total, collective.worldSize());
-      if (setup.lossScaling() != null && collective.rank() == 0) {
-        LOG.warn("fp16: mixed-precision training is not implemented yet; training runs in fp32 and the fp16 "
-            + "loss-scaling settings are checked but not applied");
+      boolean half = setup.lossScaling() != null && (device.isGpu() || args.fp16OnCpu);
+      if (setup.lossScaling() != null && !half && collective.rank() == 0) {
+        LOG.warn("--fp16 on a CPU: training in fp32 (fp16 arithmetic is slow on CPUs; --fp16_on_cpu forces it)");
       }
       OptimizerSettings o = setup.optimizer();
       LossOptions lossOptions = new LossOptions(args.temperature, args.unifiedFinetuning, args.useSelfDistill,
           args.selfDistillStartStep, args.knowledgeDistillation ? KdLossType.parse(args.kdLossType) : null,
           args.negativesCrossDevice);
       try (AdamW adam = new AdamW(o.beta1(), o.beta2(), o.eps(), o.weightDecay(),
-          TrainableParameters.decayed(o.decaysNormsAndBiases()), manager)) {
-        EncoderPass pass = new EncoderPass(model.encoder(), model.parameters(),
+          TrainableParameters.decayed(o.decaysNormsAndBiases()), manager);
+          MixedPrecision precision = half ? new MixedPrecision(model.parameters(), trainable, setup.lossScaling(),
+              manager) : null) {
+        // the forward pass reads the fp16 working copies under mixed precision; the optimizer updates the fp32 masters
+        Map<String, NDArray> forwardParams = precision == null ? model.parameters() : precision.working();
+        EncoderPass pass = new EncoderPass(model.encoder(), forwardParams,
             args.subBatchSize == null ? 0 : args.subBatchSize, args.gradientCheckpointing);
-        TrainStep step = new TrainStep(model.parameters(), trainable,
-            new StepLoss(lossOptions, model.tokenizer().specialIds()), adam, setup.maxGradNorm(), collective, manager,
-            pass, args.seed);
+        TrainStep step = new TrainStep(forwardParams, trainable,
+            new StepLoss(lossOptions, model.tokenizer().specialIds()),
+            new TrainStep.Update(adam, setup.maxGradNorm(), precision), collective, manager, pass, args.seed);
         TrainLoop.Run run = new TrainLoop.Run(model, step, adam, setup.schedule(), plan, assembler, collective,
             Paths.get(args.outputDir), args.saveTotalLimit == null ? 0 : args.saveTotalLimit, args.seed, flags,
             args.unifiedFinetuning, base);

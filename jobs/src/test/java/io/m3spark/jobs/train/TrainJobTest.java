@@ -178,6 +178,26 @@ class TrainJobTest {
     }
   }
 
+  /**
+   * fp16 through ds_stage0.json, forced onto this CPU: two workers train in half precision with fp32 masters; a run
+   * resumed from the step-2 checkpoint (optimizer, schedule position and loss scaler restored) ends bit-identical.
+   */
+  @Test
+  void halfPrecisionTrainsAndResumesExactly() throws Exception {
+    Path config = Path.of("../conf/deepspeed/ds_stage0.json").toAbsolutePath().normalize();
+    Path straight = tmp.resolve("fp16");
+    TrainResult r = train(flags(straight, "--num_workers", "2", "--max_steps", "4", "--save_steps", "2",
+        "--deepspeed", config.toString(), "--fp16", "--fp16_on_cpu"));
+    assertTrue(Double.isFinite(r.lastLoss()), "loss " + r.lastLoss());
+    assertTrue(Files.isRegularFile(straight.resolve("checkpoint-2/loss_scaler.json")));
+    Path resumed = tmp.resolve("fp16-resumed");
+    Files.createDirectories(resumed);
+    copyTree(straight.resolve("checkpoint-2"), resumed.resolve("checkpoint-2"));
+    train(flags(resumed, "--num_workers", "2", "--max_steps", "4", "--save_steps", "2", "--deepspeed",
+        config.toString(), "--fp16", "--fp16_on_cpu", "--resume_from_checkpoint", "True"));
+    assertBitwiseEqual(weights(straight), weights(resumed));
+  }
+
   @Test
   void moreWorkersThanSlotsFailsBeforeLaunch() {
     IllegalStateException e = assertThrows(IllegalStateException.class,
