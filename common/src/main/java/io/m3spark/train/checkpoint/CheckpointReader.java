@@ -26,6 +26,11 @@ public final class CheckpointReader {
     return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
   }
 
+  /** Only the trainer state (step, data position, flags): cheap, where the optimizer's moments are not needed. */
+  public static TrainerState readTrainerState(Path folder) throws IOException {
+    return CheckpointJson.read(folder.resolve(CheckpointFolders.TRAINER_STATE), TrainerState.class);
+  }
+
   /** Optimizer, scheduler, RNG and trainer state of the checkpoint in {@code folder}. */
   public static TrainingState read(Path folder) throws IOException {
     return new TrainingState(OptimizerFile.read(folder.resolve(OptimizerFile.NAME)),

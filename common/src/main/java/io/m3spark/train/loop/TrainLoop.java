@@ -133,18 +133,16 @@ public final class TrainLoop {
         double rate = samples / seconds;
         double eta = seconds / (step - firstStep) * (total - step);
         LossRecord record = window.drain(step);
-        LOG.info(ProgressLine.format(step, total, record.loss(), record.components(), lr, result.gradNorm(), rate,
-            seconds, eta));
+        String line = ProgressLine.format(step, total, record.loss(), record.components(), lr, result.gradNorm(), rate,
+            seconds, eta);
+        LOG.info(line);
         lossLog.record(record);
+        ProgressFile.write(run.outputDir(), step, total, record.loss(), lr, rate, eta, line);
       }
       if (settings.saveSteps() > 0 && step % settings.saveSteps() == 0) {
         if (lead) {
-          TrainingState state = new TrainingState(run.optimizer().exportState(), run.schedule().atStep(applied),
-              new RngState(Map.of(SEED, run.seed(), FORWARD_PASSES, forwards, OPTIMIZER_STEPS, applied)),
-              new TrainerState(step, cursor.position().epoch(), cursor.position().step(), lossLog.records().size(),
-                  run.flags()),
-              run.step().precision() == null ? null : run.step().precision().scaler().exportState());
-          Path written = checkpoints.write(run.model(), state, lossLog.records());
+          Path written = checkpoints.write(run.model(), checkpointState(step, applied, forwards,
+              cursor.position(), lossLog), lossLog.records());
           LOG.info("saved {}", written);
         }
         run.collective().barrier();
@@ -159,6 +157,14 @@ public final class TrainLoop {
     }
     run.collective().barrier();
     return new Summary(step, lastLoss, seconds, seconds > 0 ? samples / seconds : 0);
+  }
+
+  /** What a checkpoint after {@code step} steps holds besides the weights. */
+  private TrainingState checkpointState(long step, long applied, long forwards, DataPosition next, LossLog lossLog) {
+    return new TrainingState(run.optimizer().exportState(), run.schedule().atStep(applied),
+        new RngState(Map.of(SEED, run.seed(), FORWARD_PASSES, forwards, OPTIMIZER_STEPS, applied)),
+        new TrainerState(step, next.epoch(), next.step(), lossLog.records().size(), run.flags()),
+        run.step().precision() == null ? null : run.step().precision().scaler().exportState());
   }
 
   /** The next step's micro-batches: up to {@code gradient_accumulation_steps}, all from one epoch. */

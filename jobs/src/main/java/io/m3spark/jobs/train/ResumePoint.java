@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * Where a run starts: {@code --resume_from_checkpoint} as the Hugging Face Trainer reads it (a folder, or
- * {@code True} for the latest checkpoint in {@code output_dir}), and the check that a resumed run keeps every flag
+ * {@code True} for the latest checkpoint in {@code output_dir}; {@code auto} is ours), and the check that a resumed run keeps every flag
  * that shapes the run — a changed batch size, seed or schedule would silently make "continue" mean something else.
  */
 final class ResumePoint {
@@ -25,10 +25,16 @@ final class ResumePoint {
 
   private ResumePoint() {}
 
-  /** The checkpoint folder to resume from, or null for a fresh start. */
+  /**
+   * The checkpoint folder to resume from, or null for a fresh start. Besides the Trainer's values, {@code auto} resumes
+   * from the newest checkpoint when there is one and starts fresh otherwise — what a scheduler's task retry wants.
+   */
   static Path resolve(String flag, Path outputDir) throws IOException, UsageException {
     if (flag == null || flag.isBlank() || flag.equalsIgnoreCase("false")) {
       return null;
+    }
+    if (flag.equalsIgnoreCase("auto")) {
+      return CheckpointReader.latest(outputDir).orElse(null);
     }
     if (flag.equalsIgnoreCase("true")) {
       return CheckpointReader.latest(outputDir).orElseThrow(() -> new UsageException(
@@ -43,7 +49,7 @@ final class ResumePoint {
 
   /** Refuses a resume whose flags differ from the checkpoint's in anything but {@link #MAY_CHANGE}. */
   static void checkFlags(Path checkpoint, Map<String, String> now) throws IOException, UsageException {
-    TrainerState saved = CheckpointReader.read(checkpoint).trainer();
+    TrainerState saved = CheckpointReader.readTrainerState(checkpoint);
     List<String> changed = new ArrayList<>();
     for (Map.Entry<String, String> e : saved.flags().entrySet()) {
       String current = now.get(e.getKey());

@@ -196,7 +196,8 @@ public final class TrainArgs extends CommandArgs {
   @Flag(name = "save_total_limit", help = "checkpoints to keep; unset keeps all")
   public Integer saveTotalLimit = null;
 
-  @Flag(name = "resume_from_checkpoint", help = "a checkpoint-N folder, or True for the latest in output_dir")
+  @Flag(name = "resume_from_checkpoint", help = "a checkpoint-N folder, True for the latest in output_dir, or auto: "
+      + "the latest if there is one, else a fresh start (for retried scheduler tasks)")
   public String resumeFromCheckpoint = null;
 
   // distribution

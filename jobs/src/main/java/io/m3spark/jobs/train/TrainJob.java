@@ -6,12 +6,14 @@ import io.m3spark.jobs.spark.ModelSpec;
 import io.m3spark.train.checkpoint.CheckpointFolders;
 import io.m3spark.train.checkpoint.CheckpointReader;
 import io.m3spark.train.checkpoint.Trees;
+import io.m3spark.train.loop.ProgressFile;
 import io.m3spark.train.loop.TrainLoop;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -69,7 +71,7 @@ public final class TrainJob {
       WorkerLaunch launch = new WorkerLaunch(model, resume == null ? null : resume.toString(), workers, threads, attempt);
       sc.setJobDescription("m3spark train: " + workers + " worker(s)" + (attempt > 0 ? ", restart " + attempt : "")
           + (resume != null ? ", from " + resume.getFileName() : ""));
-      try {
+      try (ProgressWatcher watcher = watchProgress(sc, out)) {
         TrainLoop.Summary lead = launch(sc, args, flags, launch).get(0);
         return new TrainResult(out, workers, lead.steps(), lead.lastLoss(), attempt, lead.samplesPerSecond());
       } catch (Exception e) { // a failed stage arrives as a SparkException, which Scala throws unchecked
@@ -125,6 +127,11 @@ public final class TrainJob {
     }
   }
 
+  /** On a cluster, the driver repeats rank 0's progress; in local mode the workers log to the same console already. */
+  private static ProgressWatcher watchProgress(SparkContext sc, Path out) {
+    return sc.isLocal() ? null : new ProgressWatcher(out, Duration.ofSeconds(15));
+  }
+
   /** {@code --num_workers}, or by default every GPU task slot Spark offers, else 1. */
   static int workers(TrainArgs args, SparkContext sc) {
     if (args.numWorkers > 0) {
@@ -155,18 +162,18 @@ public final class TrainJob {
   private static void prepareFreshOutput(Path out, boolean overwrite) throws IOException, UsageException {
     List<Path> old = CheckpointFolders.complete(out);
     boolean hasModel = Files.exists(out.resolve("config.json"));
-    if (old.isEmpty() && !hasModel) {
-      return;
+    if (!old.isEmpty() || hasModel) {
+      if (!overwrite) {
+        throw new UsageException("--output_dir " + out + " already holds " + (old.isEmpty() ? "a model"
+            : old.size() + " checkpoint(s)") + ": pass --overwrite_output_dir to replace it, or "
+            + "--resume_from_checkpoint True to continue it");
+      }
+      for (Path p : old) {
+        LOG.info("--overwrite_output_dir: deleting {} of an earlier run", p);
+        Trees.delete(p);
+      }
     }
-    if (!overwrite) {
-      throw new UsageException("--output_dir " + out + " already holds " + (old.isEmpty() ? "a model"
-          : old.size() + " checkpoint(s)") + ": pass --overwrite_output_dir to replace it, or "
-          + "--resume_from_checkpoint True to continue it");
-    }
-    for (Path p : old) {
-      LOG.info("--overwrite_output_dir: deleting {} of an earlier run", p);
-      Trees.delete(p);
-    }
+    Files.deleteIfExists(out.resolve(ProgressFile.NAME));
   }
 
   private static boolean isDeterministic(Throwable e) {

@@ -13,6 +13,7 @@ import io.m3spark.model.LoadOptions;
 import io.m3spark.model.M3Model;
 import io.m3spark.train.checkpoint.LossLog;
 import io.m3spark.train.checkpoint.LossRecord;
+import io.m3spark.train.loop.ProgressFile;
 import io.m3spark.weights.SafetensorsFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,6 +87,7 @@ class TrainJobTest {
     assertEquals(6, r.steps());
     assertTrue(Files.isDirectory(straight.resolve("checkpoint-3")));
     assertTrue(Files.isDirectory(straight.resolve("checkpoint-6")));
+    assertEquals(6, ProgressFile.read(straight).orElseThrow().step());
 
     Path resumed = tmp.resolve("resumed");
     Files.createDirectories(resumed);
