@@ -98,8 +98,14 @@ public final class AdamW implements AutoCloseable {
         }
         mv[0].muli((float) beta1).addi(g.mul((float) (1 - beta1)));
         mv[1].muli((float) beta2).addi(g.mul(g).muli((float) (1 - beta2)));
-        NDArray denom = mv[1].sqrt().divi((float) sqrtBc2).addi((float) eps);
-        data.subi(mv[0].div(denom).muli((float) (lr / bc1)));
+        // results of operations on the moments belong to the moments' (long-lived) manager: move them to this
+        // step's scratch, or every step leaves two parameter-sized tensors behind
+        NDArray denom = mv[1].sqrt();
+        denom.attach(scratch);
+        denom.divi((float) sqrtBc2).addi((float) eps);
+        NDArray update = mv[0].div(denom);
+        update.attach(scratch);
+        data.subi(update.muli((float) (lr / bc1)));
       }
     }
   }

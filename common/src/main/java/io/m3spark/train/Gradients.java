@@ -1,13 +1,15 @@
 package io.m3spark.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import java.util.Collection;
 
 /**
  * Helpers over the gradients of a set of parameters (those with {@code setRequiresGradient(true)}). Each
- * {@code getGradient()} view is closed after use, so repeated calls do not pile up in the parameters' manager.
+ * {@code getGradient()} view, and whatever DJL creates while writing through it, lives in a short-lived manager, so
+ * repeated calls do not pile up in the parameters' manager.
  */
 public final class Gradients {
   private Gradients() {}
@@ -19,7 +21,9 @@ public final class Gradients {
   public static void zero(Collection<NDArray> params) {
     for (NDArray p : params) {
       if (p.hasGradient()) {
-        try (NDArray g = p.getGradient()) {
+        try (NDManager scratch = NDManager.newBaseManager(p.getDevice())) {
+          NDArray g = p.getGradient();
+          g.attach(scratch);
           g.set(new NDIndex(":"), 0f);
         }
       }
@@ -32,8 +36,21 @@ public final class Gradients {
    * without copying, and the gradient then lives in memory the garbage collector frees.
    */
   public static void assign(NDArray param, NDArray values) {
-    try (NDArray g = param.getGradient(); NDArray cast = values.toType(g.getDataType(), true)) {
-      g.set(new NDIndex(":"), cast);
+    try (NDManager scratch = NDManager.newBaseManager(param.getDevice())) {
+      NDArray g = param.getGradient();
+      g.attach(scratch);
+      overwrite(g, values);
+    }
+  }
+
+  /**
+   * {@code target[:] = values} (cast to the target's type), in the target's storage. DJL's indexer puts the
+   * temporaries it makes (the scalar or reshaped value) into the target's manager, so call it on a view attached to a
+   * short-lived manager, never on a long-lived parameter or gradient handle, or every call leaks.
+   */
+  public static void overwrite(NDArray target, NDArray values) {
+    try (NDArray cast = values.toType(target.getDataType(), true)) {
+      target.set(new NDIndex(":"), cast);
     }
   }
 

@@ -2,7 +2,6 @@ package io.m3spark.train.precision;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import io.m3spark.model.Scalars;
 import io.m3spark.train.Autograd;
@@ -97,10 +96,12 @@ public final class MixedPrecision implements AutoCloseable {
   /** Copies the updated master parameters into the fp16 working copies. */
   public void masterToWorking() {
     for (Map.Entry<String, NDArray> e : master.entrySet()) {
-      NDArray half = working.get(e.getKey());
-      try (NDArray data = half.stopGradient(); NDArray cast = e.getValue().stopGradient().toType(DataType.FLOAT16,
-          true)) {
-        data.set(new NDIndex(":"), cast);
+      try (NDManager scratch = manager.newSubManager()) {
+        NDArray data = working.get(e.getKey()).stopGradient(); // a view sharing the working copy's storage
+        data.attach(scratch);
+        NDArray source = e.getValue().stopGradient();
+        source.attach(scratch);
+        Gradients.overwrite(data, source);
       }
     }
   }
