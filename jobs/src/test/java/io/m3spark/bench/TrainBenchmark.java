@@ -111,6 +111,9 @@ public final class TrainBenchmark {
     System.out.printf(Locale.ROOT, "ring all-reduce, W=2 on loopback, %d floats (%.0f MB fp32): %.3f s median → "
         + "%.2f GB/s algorithm bandwidth (bytes/time), %.2f GB/s bus bandwidth (2(W−1)/W × bytes/time)%n",
         parameters, bytes / 1e6, ringSeconds, bytes / ringSeconds / 1e9, 2.0 * (2 - 1) / 2 * bytes / ringSeconds / 1e9);
+    // Spark's barrier stage leaves two non-daemon timer threads behind (BarrierTaskContext's and BarrierCoordinator's),
+    // which would keep this JVM alive for minutes after the figures are printed.
+    System.exit(0);
   }
 
   private static TrainArgs trainArgs(Path dir, int workers, int steps) throws Exception {
