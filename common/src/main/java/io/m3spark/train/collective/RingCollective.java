@@ -35,12 +35,21 @@ import java.util.concurrent.TimeoutException;
 public final class RingCollective implements Collective {
   /** Bucket size when none is given: large enough to keep the sockets busy, small enough to bound the pieces. */
   public static final int DEFAULT_BUCKET_BYTES = 4 << 20;
+  /**
+   * Each hop of a bucket moves bucket / W bytes and pays one message latency; the default bucket grows with W so that
+   * a hop never moves less than this (at W = 128 a fixed 4 MiB bucket would make latency, not bandwidth, the cost).
+   */
+  static final int MIN_CHUNK_BYTES = 256 << 10;
   private static final Duration CONNECT_RETRY = Duration.ofMillis(50);
 
   private final int rank;
   private final int worldSize;
   private final int bucketFloats;
   private final RingLinks links;
+
+  static int defaultBucketBytes(int worldSize) {
+    return (int) Math.min(Integer.MAX_VALUE / 2, Math.max(DEFAULT_BUCKET_BYTES, (long) worldSize * MIN_CHUNK_BYTES));
+  }
 
   private RingCollective(int rank, int worldSize, int bucketBytes, RingLinks links) {
     this.rank = rank;
@@ -171,9 +180,12 @@ public final class RingCollective implements Collective {
       return InetSocketAddress.createUnresolved(host, server.getLocalPort());
     }
 
-    /** {@link #connect(int, List, Duration, int)} with {@link #DEFAULT_BUCKET_BYTES}. */
+    /**
+     * {@link #connect(int, List, Duration, int)} with buckets of {@link #DEFAULT_BUCKET_BYTES}, or W ×
+     * {@link #MIN_CHUNK_BYTES} when that is larger.
+     */
     public RingCollective connect(int rank, List<InetSocketAddress> peers, Duration timeout) {
-      return connect(rank, peers, timeout, DEFAULT_BUCKET_BYTES);
+      return connect(rank, peers, timeout, defaultBucketBytes(peers.size()));
     }
 
     /**

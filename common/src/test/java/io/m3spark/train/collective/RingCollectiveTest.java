@@ -175,4 +175,11 @@ class RingCollectiveTest {
       }
     }
   }
+
+  @Test
+  void defaultBucketsGrowWithTheWorldSoHopsStayLarge() {
+    assertEquals(4 << 20, RingCollective.defaultBucketBytes(2));
+    assertEquals(4 << 20, RingCollective.defaultBucketBytes(16));
+    assertEquals(32 << 20, RingCollective.defaultBucketBytes(128));
+  }
 }
