@@ -48,7 +48,8 @@ public final class TrainArgs extends CommandArgs {
       required = true)
   public List<String> trainData = new ArrayList<>();
 
-  @Flag(name = "cache_path", help = "FlagEmbedding's datasets cache; accepted for compatibility")
+  @Flag(name = "cache_path", help = "where the validated index of each training file is cached, so a restart skips "
+      + "re-validation (FlagEmbedding: the datasets cache)")
   public String cachePath = null;
 
   @Flag(name = "train_group_size", help = "passages per query: 1 positive + (G-1) negatives")
@@ -90,7 +91,8 @@ public final class TrainArgs extends CommandArgs {
   @Flag(name = "drop_threshold", help = "same-dataset mode: drop the small-file pool when smaller than this")
   public int dropThreshold = 0;
 
-  @Flag(name = "skip_bad_records", help = "skip and count malformed training records instead of failing")
+  @Flag(name = "skip_bad_records", help = "skip and count bad training records (written to output_dir/bad-records.jsonl)"
+      + " instead of failing at the first")
   public boolean skipBadRecords = false;
 
   // loss
