@@ -19,7 +19,9 @@ public final class Autograd implements AutoCloseable {
     Engine.getEngine("PyTorch"); // loads libtorch, whose JNI functions this class calls directly
   }
 
-  /** Starts recording on this thread. */
+  private final boolean before = JniUtils.isGradMode();
+
+  /** Starts recording on this thread; {@link #close} restores what the thread had. */
   public Autograd() {
     JniUtils.setGradMode(true);
   }
@@ -38,6 +40,6 @@ public final class Autograd implements AutoCloseable {
 
   @Override
   public void close() {
-    JniUtils.setGradMode(false);
+    JniUtils.setGradMode(before);
   }
 }

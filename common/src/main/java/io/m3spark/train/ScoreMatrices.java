@@ -21,10 +21,15 @@ public record ScoreMatrices(NDArray dense, NDArray sparse, NDArray colbert, NDAr
   public static final float SPARSE_ENSEMBLE_WEIGHT = 0.3f;
 
   public static ScoreMatrices compute(EncodedBatch q, EncodedBatch p, float temperature, int[] specialIds) {
-    NDArray dense = Scalars.dividedBy(q.dense().matMul(p.dense().transpose()), temperature);
+    NDArray dense = dense(q, p, temperature);
     NDArray sparse = Scalars.dividedBy(SparseScores.compute(q, p, specialIds), temperature);
     NDArray colbert = Scalars.dividedBy(colbert(q, p), temperature);
     return new ScoreMatrices(dense, sparse, colbert, dense.add(Scalars.times(sparse, SPARSE_ENSEMBLE_WEIGHT)).add(colbert));
+  }
+
+  /** The dense matrix alone, Q·Pᵀ/τ (dense-only training needs no sparse or ColBERT scores). */
+  public static NDArray dense(EncodedBatch q, EncodedBatch p, float temperature) {
+    return Scalars.dividedBy(q.dense().matMul(p.dense().transpose()), temperature);
   }
 
   private static NDArray colbert(EncodedBatch q, EncodedBatch p) {

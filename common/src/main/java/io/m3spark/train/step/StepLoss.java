@@ -67,7 +67,7 @@ public final class StepLoss {
     } else {
       scores = local;
       UnifiedLoss.PerMatrix perMatrix = inBatchLoss(teacher, g);
-      NDArray dense = options.crossDevice() ? crossDeviceDense(q, p, local, batch, teacher, collective)
+      NDArray dense = options.crossDevice() ? crossDeviceDense(q, p, local.dense(), batch, teacher, collective)
           : perMatrix.apply(local.dense());
       unified = UnifiedLoss.withDenseLoss(dense, local, perMatrix);
     }
@@ -86,19 +86,22 @@ public final class StepLoss {
 
   /** {@code unified_finetuning} off: the dense loss alone, in whichever mode the batch and flags ask for. */
   private NDArray denseOnly(EncodedBatch q, EncodedBatch p, TrainBatch batch, NDArray teacher, Collective collective) {
-    NDArray dense = Scalars.dividedBy(q.dense().matMul(p.dense().transpose()), options.temperature());
+    NDArray dense = ScoreMatrices.dense(q, p, options.temperature());
     int g = batch.groupSize();
     if (batch.noInBatchNeg()) {
       return groupLocalLoss(teacher).apply(NoInBatchScores.ownGroups(dense, g));
     }
     if (options.crossDevice()) {
-      return crossDeviceDense(q, p, null, batch, teacher, collective);
+      return crossDeviceDense(q, p, dense, batch, teacher, collective);
     }
     return inBatchLoss(teacher, g).apply(dense);
   }
 
-  /** The dense term over the (W·B) × (W·B·G) gathered matrix. */
-  private NDArray crossDeviceDense(EncodedBatch q, EncodedBatch p, ScoreMatrices local, TrainBatch batch,
+  /**
+   * The dense term over the (W·B) × (W·B·G) gathered matrix; {@code localDense} is this rank's B × (B·G) block, whose
+   * own groups kl_div distils.
+   */
+  private NDArray crossDeviceDense(EncodedBatch q, EncodedBatch p, NDArray localDense, TrainBatch batch,
       NDArray teacher, Collective collective) {
     int g = batch.groupSize();
     NDArray gathered = CrossDeviceScores.gatherDense(q, p, options.temperature(), collective);
@@ -110,8 +113,6 @@ public final class StepLoss {
       return M3KdLoss.of(gathered, TeacherScores.probabilities(rows(concat(all), g), gathered.getManager()), g);
     }
     // the local rows' own groups hold the same values in the local and the gathered matrix
-    NDArray localDense = local != null ? local.dense()
-        : Scalars.dividedBy(q.dense().matMul(p.dense().transpose()), options.temperature());
     return KlDivKdLoss.distillation(localDense, teacher, g).add(InfoNceLoss.of(gathered, g));
   }
 
