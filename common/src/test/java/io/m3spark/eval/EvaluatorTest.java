@@ -1,6 +1,8 @@
 package io.m3spark.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -156,6 +158,26 @@ class EvaluatorTest {
     assertEquals(RunFormat.FLAGEMBEDDING, RunFormatDetector.resolve(fe, RunFormat.AUTO));
     assertEquals(RunFormat.JSONL, RunFormatDetector.resolve(jsonl, RunFormat.AUTO));
     assertEquals(RunFormat.TREC, RunFormatDetector.resolve(trec, RunFormat.AUTO));
+  }
+
+  @Test
+  void aFolderOfPartFilesIsOneRun() throws IOException {
+    Qrels q = qrels("1 0 d1 1", "2 0 d2 1", "3 0 d3 1");
+    Path whole = file("run.jsonl", "{\"qid\": \"1\", \"hits\": [{\"docid\": \"d1\", \"score\": 0.9}]}",
+        "{\"qid\": \"2\", \"hits\": [{\"docid\": \"d9\", \"score\": 0.8}, {\"docid\": \"d2\", \"score\": 0.1}]}",
+        "{\"qid\": \"3\", \"hits\": []}");
+    List<String> lines = Files.readAllLines(whole);
+    Path results = Files.createDirectories(dir.resolve("search-output").resolve("results"));
+    Files.write(results.resolve("part-00000"), lines.subList(0, 2));
+    Files.write(results.resolve("part-00001"), List.of());
+    Files.write(results.resolve("part-00002"), lines.subList(2, 3));
+    Files.writeString(results.resolve("_SUCCESS"), "");
+    Map<String, Double> expected = eval(ks(1, 3), q, whole).metrics();
+    assertEquals(expected, eval(ks(1, 3), q, results).metrics());
+    assertEquals(expected, eval(ks(1, 3), q, results.getParent()).metrics());
+    EvalInputException e = assertThrows(EvalInputException.class,
+        () -> eval(ks(1), q, Files.createDirectories(dir.resolve("empty"))));
+    assertTrue(e.getMessage().contains("part-*"), e.getMessage());
   }
 
   @Test

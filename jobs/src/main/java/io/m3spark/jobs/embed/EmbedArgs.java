@@ -66,7 +66,8 @@ public final class EmbedArgs extends CommandArgs {
   @Flag(name = "use_fp16", help = "run the model in float16 (GPU only; CPU stays float32)")
   public boolean useFp16 = false;
 
-  @Flag(name = "devices", help = "devices for local runs, e.g. cuda:0 cuda:1 or cpu; cluster tasks use the GPU Spark assigned")
+  @Flag(name = "devices", help = "devices for local runs, e.g. cuda:0 cuda:1 or cpu; default: every CUDA GPU, else "
+      + "cpu; cluster tasks use the GPU Spark assigned")
   public List<String> devices = new ArrayList<>();
 
   @Flag(name = "pooling_method", help = "cls, mean or last_token")

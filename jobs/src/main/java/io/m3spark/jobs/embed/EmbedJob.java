@@ -1,6 +1,7 @@
 package io.m3spark.jobs.embed;
 
 import io.m3spark.cli.Cli;
+import io.m3spark.jobs.spark.DeviceStages;
 import io.m3spark.jobs.spark.ExecutorModels;
 import io.m3spark.jobs.spark.TaskDevices;
 import java.io.IOException;
@@ -59,6 +60,7 @@ public final class EmbedJob {
     Configuration hadoopConf = sc.hadoopConfiguration();
     OutputDirectory output = OutputDirectory.prepare(args.output, args.overwrite, hadoopConf);
     EmbedSettings settings = EmbedSettings.of(args, sc.getConf());
+    LOG.info(TaskDevices.describe(sc.sc(), args.devices));
     if (sc.isLocal()) {
       // The driver is the executor: loading the model now costs nothing later (tasks reuse it) and a missing or corrupt
       // model fails before any input is read.
@@ -94,8 +96,8 @@ public final class EmbedJob {
       LongAccumulator textsDone = sc.sc().longAccumulator("embed.texts");
       LongAccumulator tokensDone = sc.sc().longAccumulator("embed.tokens");
       CollectionAccumulator<String> fingerprints = sc.sc().collectionAccumulator("embed.fingerprints");
-      JavaRDD<EmbeddedRecord> embedded = toEmbed.sortByKey(true, partitions)
-          .mapPartitions(new PartitionEmbedder(settings, textsDone, tokensDone, fingerprints))
+      JavaRDD<EmbeddedRecord> embedded = DeviceStages.separate(toEmbed.sortByKey(true, partitions)
+          .mapPartitions(new PartitionEmbedder(settings, textsDone, tokensDone, fingerprints)))
           .persist(StorageLevel.MEMORY_AND_DISK()); // read three times (stats, embeddings, dense.npy); never re-embed
       try {
         LOG.info("embedding {} texts in {} partitions with {}", count, partitions, args.modelNameOrPath);

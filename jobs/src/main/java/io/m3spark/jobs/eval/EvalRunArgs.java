@@ -18,7 +18,8 @@ public final class EvalRunArgs extends CommandArgs {
       required = true)
   String qrels;
 
-  @Flag(name = "run", help = "ranked results: TREC run, FlagEmbedding search-results JSON or search JSONL",
+  @Flag(name = "run", help = "ranked results: TREC run, FlagEmbedding search-results JSON or search JSONL; a folder "
+      + "reads its part-* files (m3spark search output)",
       required = true)
   String run;
 

@@ -96,7 +96,8 @@ public final class EvaluateArgs extends CommandArgs {
   @Flag(name = "init_new_heads", help = "initialise missing sparse/ColBERT heads (models without M3 heads)")
   public boolean initNewHeads = false;
 
-  @Flag(name = "devices", help = "devices for local runs, e.g. cuda:0 or cpu; cluster tasks use the GPU Spark assigned")
+  @Flag(name = "devices", help = "devices for local runs, e.g. cuda:0 or cpu; default: every CUDA GPU, else "
+      + "cpu; cluster tasks use the GPU Spark assigned")
   public List<String> devices = new ArrayList<>();
 
   @Flag(name = "cache_dir", help = "where Hub downloads are cached (default: HF_HUB_CACHE, else HF_HOME/hub)")

@@ -82,6 +82,7 @@ public final class EvaluateJob {
   }
 
   private EvaluateResult run() throws IOException {
+    LOG.info(TaskDevices.describe(sc.sc(), args.devices));
     Configuration conf = sc.hadoopConfiguration();
     String corpusDigest = ContentDigest.of(data.corpusFile(), conf);
     Map<String, String> queryDigests = new LinkedHashMap<>();

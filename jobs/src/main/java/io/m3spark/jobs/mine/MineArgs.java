@@ -76,7 +76,8 @@ public final class MineArgs extends CommandArgs {
   @Flag(name = "batch_size", help = "most texts in one forward pass")
   public int batchSize = 256;
 
-  @Flag(name = "devices", help = "devices for local runs, e.g. cuda:0 or cpu; cluster tasks use the GPU Spark assigned")
+  @Flag(name = "devices", help = "devices for local runs, e.g. cuda:0 or cpu; default: every CUDA GPU, else "
+      + "cpu; cluster tasks use the GPU Spark assigned")
   public List<String> devices = new ArrayList<>();
 
   @Flag(name = "num_partitions", help = "partitions for embedding and sampling; 0 = the default parallelism")

@@ -10,6 +10,7 @@ import io.m3spark.jobs.embed.TextRecord;
 import io.m3spark.jobs.search.DistributedSearch;
 import io.m3spark.jobs.spark.ModelSpec;
 import io.m3spark.jobs.spark.StageClock;
+import io.m3spark.jobs.spark.TaskDevices;
 import io.m3spark.mining.Candidate;
 import io.m3spark.mining.MinedNegatives;
 import io.m3spark.mining.MiningOptions;
@@ -66,6 +67,7 @@ public final class MineJob {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     MinedFileWriter writer = MinedFileWriter.prepare(args.outputFile, args.overwrite, sc.hadoopConfiguration());
     StageClock clock = new StageClock();
+    LOG.info(TaskDevices.describe(sc.sc(), args.devices));
     int partitions = args.numPartitions > 0 ? args.numPartitions : Math.max(1, sc.defaultParallelism());
 
     // 1. Read.

@@ -1,5 +1,6 @@
 package io.m3spark.jobs.search;
 
+import io.m3spark.jobs.spark.DeviceStages;
 import io.m3spark.search.QueryHits;
 import io.m3spark.search.SearchOptions;
 import io.m3spark.search.VectorBlock;
@@ -20,7 +21,8 @@ import scala.Tuple2;
  *       {@code queryBlockSize}, inside their partitions (no shuffle of the vectors unless there are too few partitions to
  *       keep the cluster busy).</li>
  *   <li>Shards are crossed with query blocks ({@code cartesian}); each task scores its pairs with {@link ShardSearcher},
- *       one matmul + topK per pair, so the largest temporary is one block × one shard of scores.</li>
+ *       one matmul + topK per pair, so the largest temporary is one block × one shard of scores; on a cluster this is
+ *       a device stage ({@link DeviceStages}).</li>
  *   <li>Partial lists are merged per query with {@code reduceByKey} and a merge bounded to k (map-side too), into
  *       partitions that hold contiguous ranges of query positions ({@link QueryRangePartitioner}), then sorted within
  *       each partition: results come out in the queries' input order after a single shuffle.</li>
@@ -79,8 +81,8 @@ public final class DistributedSearch {
     }
     QueryRangePartitioner byQuery =
         new QueryRangePartitioner(queryCount, Math.max(1, queryBlocks.getNumPartitions()));
-    return shards.cartesian(queryBlocks)
-        .mapPartitionsToPair(new ShardSearcher(k, options.fp16(), devices))
+    return DeviceStages.assign(shards.cartesian(queryBlocks)
+        .mapPartitionsToPair(new ShardSearcher(k, options.fp16(), devices)))
         .reduceByKey(byQuery, (a, b) -> a.merge(b, k))
         .mapPartitionsToPair(DistributedSearch::inQueryOrder, true);
   }

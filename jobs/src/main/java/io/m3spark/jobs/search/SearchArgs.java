@@ -35,7 +35,8 @@ public final class SearchArgs extends CommandArgs {
   @Flag(name = "use_fp16", help = "float16 matmul on GPU (approximate, like faiss-gpu useFloat16); ignored on CPU")
   public boolean useFp16 = false;
 
-  @Flag(name = "devices", help = "devices for local runs, e.g. cuda:0 or cpu; cluster tasks use the GPU Spark assigned")
+  @Flag(name = "devices", help = "devices for local runs, e.g. cuda:0 or cpu; default: every CUDA GPU, else "
+      + "cpu; cluster tasks use the GPU Spark assigned")
   public List<String> devices = new ArrayList<>();
 
   @Flag(name = "overwrite", help = "replace an existing output folder")

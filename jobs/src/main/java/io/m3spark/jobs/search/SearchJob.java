@@ -1,6 +1,7 @@
 package io.m3spark.jobs.search;
 
 import io.m3spark.jobs.embed.OutputDirectory;
+import io.m3spark.jobs.spark.TaskDevices;
 import io.m3spark.search.QueryHits;
 import java.io.IOException;
 import java.util.Locale;
@@ -27,6 +28,7 @@ public final class SearchJob {
     long start = System.nanoTime();
     OutputDirectory output = OutputDirectory.prepare(args.output, args.overwrite,
         spark.sparkContext().hadoopConfiguration());
+    LOG.info(TaskDevices.describe(spark.sparkContext(), args.devices));
     JavaRDD<Tuple2<String, float[]>> corpus =
         EmbeddingsFolder.read(spark, args.corpusEmbeddings, "--corpus_embeddings").persist(StorageLevel.MEMORY_AND_DISK());
     JavaRDD<Tuple2<String, float[]>> queries =

@@ -2,7 +2,9 @@ package io.m3spark.jobs.train;
 
 import io.m3spark.cli.ArgParser;
 import io.m3spark.cli.UsageException;
+import io.m3spark.jobs.spark.DeviceStages;
 import io.m3spark.jobs.spark.ModelSpec;
+import io.m3spark.jobs.spark.TaskDevices;
 import io.m3spark.train.checkpoint.CheckpointFolders;
 import io.m3spark.train.checkpoint.CheckpointReader;
 import io.m3spark.train.checkpoint.Trees;
@@ -49,6 +51,7 @@ public final class TrainJob {
 
   public static TrainResult run(org.apache.spark.sql.SparkSession spark, TrainArgs args) throws Exception {
     SparkContext sc = spark.sparkContext();
+    LOG.info(TaskDevices.describe(sc, List.of()));
     int workers = workers(args, sc);
     BarrierPreflight.check(sc, workers);
     try {
@@ -98,8 +101,8 @@ public final class TrainJob {
     }
     JavaRDD<Integer> slots = jsc.parallelize(ranks, launch.workers());
     ClassTag<TrainLoop.Summary> tag = ClassTag$.MODULE$.apply(TrainLoop.Summary.class);
-    return new JavaRDD<>(slots.rdd().barrier().mapPartitions(new WorkerTask(args, flags, launch), false, tag), tag)
-        .collect();
+    return DeviceStages.assign(new JavaRDD<>(slots.rdd().barrier().mapPartitions(new WorkerTask(args, flags, launch),
+        false, tag), tag)).collect();
   }
 
   /** One barrier task: one worker. */
@@ -132,26 +135,32 @@ public final class TrainJob {
     return sc.isLocal() ? null : new ProgressWatcher(out, Duration.ofSeconds(15));
   }
 
-  /** {@code --num_workers}, or by default every GPU task slot Spark offers, else 1. */
+  /**
+   * {@code --num_workers}, or by default every GPU task slot Spark offers (executors with GPUs), every CUDA GPU in local
+   * mode, else 1.
+   */
   static int workers(TrainArgs args, SparkContext sc) {
     if (args.numWorkers > 0) {
       return args.numWorkers;
     }
     SparkConf conf = sc.getConf();
-    if (conf.getDouble("spark.task.resource.gpu.amount", 0) > 0) {
+    if (sc.isLocal()) {
+      return Math.max(1, TaskDevices.localGpuCount());
+    }
+    if (DeviceStages.deviceTask(conf).gpus() > 0) {
       int executors = Math.max(0, sc.statusTracker().getExecutorInfos().length - 1);
       return Math.max(1, BarrierPreflight.taskSlots(conf, executors));
     }
     return 1;
   }
 
-  /** Local mode splits the machine's cores between the workers; on a cluster each task has spark.task.cpus. */
+  /** Local mode splits its cores (local[N]: N) between the workers; on a cluster each has a device task's CPUs. */
   static int threadsPerWorker(SparkConf conf, int workers) {
     String master = conf.get("spark.master", "");
     if (master.startsWith("local")) {
-      return Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+      return Math.max(1, BarrierPreflight.localCores(master) / workers);
     }
-    return Math.max(1, conf.getInt("spark.task.cpus", 1));
+    return DeviceStages.deviceTask(conf).cpus();
   }
 
   /**

@@ -107,8 +107,11 @@ class BarrierCollectivesTest {
   void clusterSlotsCountExecutorsCoresAndGpus() {
     SparkConf conf = new SparkConf(false).set("spark.master", "yarn").set("spark.executor.cores", "8")
         .set("spark.task.cpus", "2");
-    assertEquals(12, BarrierPreflight.taskSlots(conf, 3));
-    conf.set("spark.executor.resource.gpu.amount", "1").set("spark.task.resource.gpu.amount", "1");
+    // a training task is a device task: without GPUs it takes all of its executor's cores
+    assertEquals(3, BarrierPreflight.taskSlots(conf, 3));
+    // with GPUs, one per GPU, with the executor's cores shared between its GPUs
+    assertEquals(6, BarrierPreflight.taskSlots(conf.clone().set("spark.executor.resource.gpu.amount", "2"), 3));
+    conf.set("spark.executor.resource.gpu.amount", "1");
     assertEquals(3, BarrierPreflight.taskSlots(conf, 3));
     assertEquals(4, BarrierPreflight.taskSlots(new SparkConf(false).set("spark.master", "local[4, 2]"), 0));
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> BarrierPreflight.check(conf, 3, 4));
