@@ -82,7 +82,7 @@ class RingAuthenticationTest {
 
   @Test
   void connectionsThatSayNothingOrTooLittleAreDroppedAfterTheHandshakeTimeout() throws Exception {
-    Duration handshake = Duration.ofSeconds(1);
+    Duration handshake = Duration.ofSeconds(2);
     RingSettings settings = SETTINGS.withHandshakeTimeout(handshake);
     List<RingCollective.Listener> listeners = LoopbackRing.openListeners(2);
     List<InetSocketAddress> addresses = List.of(listeners.get(0).address(), listeners.get(1).address());

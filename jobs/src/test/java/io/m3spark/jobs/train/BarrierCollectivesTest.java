@@ -129,14 +129,14 @@ class BarrierCollectivesTest {
     TaskEvents tasks = new TaskEvents();
     sc.addSparkListener(tasks);
     ExecutorService driver = Executors.newSingleThreadExecutor();
-    RANK0_STOPPED.clear();
+    RANK0.clear();
     try {
       Future<List<float[]>> job = driver.submit(() -> {
         sc.setJobGroup("waiting-ring", "rank 0 waits for a busy rank 1", false);
         return runOnTwoTasks(new WaitingOnABusyRank());
       });
-      tasks.awaitStarted(2, Duration.ofSeconds(30));
-      Thread.sleep(2000); // the ring is up; rank 0 waits in allReduceMean
+      assertEquals("waiting", RANK0.poll(30, TimeUnit.SECONDS));
+      Thread.sleep(500); // rank 0 waits in allReduceMean
       long cancelled = System.nanoTime();
       sc.cancelJobGroup("waiting-ring");
       ExecutionException e = assertThrows(ExecutionException.class, () -> job.get(30, TimeUnit.SECONDS));
@@ -144,7 +144,7 @@ class BarrierCollectivesTest {
       long lastEnd = tasks.awaitAllEnded(Duration.ofSeconds(30));
       assertTrue(lastEnd - cancelled < 5_000_000_000L, "tasks ended " + (lastEnd - cancelled) / 1_000_000
           + " ms after the cancellation");
-      String stopped = RANK0_STOPPED.poll(1, TimeUnit.SECONDS);
+      String stopped = RANK0.poll(1, TimeUnit.SECONDS);
       assertTrue(stopped != null && stopped.contains("aborted"), "rank 0 stopped with: " + stopped);
       twoBarrierTasksAllReduceTheirArrays(); // the two slots are free again
     } finally {
@@ -154,8 +154,8 @@ class BarrierCollectivesTest {
     }
   }
 
-  /** How rank 0 of {@link WaitingOnABusyRank} left the all-reduce (local mode: tasks run in this JVM). */
-  private static final BlockingQueue<String> RANK0_STOPPED = new LinkedBlockingQueue<>();
+  /** Rank 0 of {@link WaitingOnABusyRank} entering, then leaving the all-reduce (local mode: tasks run in this JVM). */
+  private static final BlockingQueue<String> RANK0 = new LinkedBlockingQueue<>();
 
   /**
    * Rank 0 all-reduces; rank 1 stays alive and busy, checking between its "steps" whether it was killed, and is slow
@@ -174,10 +174,11 @@ class BarrierCollectivesTest {
         return busyUntilKilled(ctx);
       }
       float[] data = new float[10];
+      RANK0.add("waiting");
       try {
         collective.allReduceMean(data);
       } catch (RuntimeException e) {
-        RANK0_STOPPED.add(e.getMessage());
+        RANK0.add(e.getMessage());
         throw e;
       }
       return data;

@@ -28,11 +28,6 @@ final class TaskEvents extends SparkListener {
     return started;
   }
 
-  /** Waits until {@code n} tasks have started. */
-  synchronized void awaitStarted(int n, Duration limit) throws InterruptedException {
-    await(() -> started >= n, limit, n + " task starts");
-  }
-
   /** Waits until every task that started has ended; returns when the last one did (System.nanoTime). */
   synchronized long awaitAllEnded(Duration limit) throws InterruptedException {
     await(() -> ended >= started, limit, "the end of all " + started + " started tasks");
