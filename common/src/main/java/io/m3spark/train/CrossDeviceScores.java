@@ -43,7 +43,8 @@ public record CrossDeviceScores(NDArray gatheredDense, ScoreMatrices local) {
     try (NDArray host = local.toType(DataType.FLOAT32, true)) {
       mine = host.toFloatArray();
     }
-    float[][] blocks = collective.allGather(mine);
+    // every rank gathers the same B, G and hidden size, so no block may be longer than this rank's
+    float[][] blocks = collective.allGather(mine, mine.length);
     long width = local.getShape().get(1);
     NDList parts = new NDList();
     for (int r = 0; r < blocks.length; r++) {

@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.m3spark.train.collective.Collective;
 import io.m3spark.train.collective.RingCollective;
+import io.m3spark.train.collective.RingSecret;
+import io.m3spark.train.collective.RingSettings;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +41,7 @@ class CrossDeviceFixtureTest {
     // test thread, not in a rank thread, so later tests on this thread (AdamW's in-place updates) run without autograd
     Engine.getInstance();
     List<RingCollective.Listener> listeners = new ArrayList<>();
+    RingSecret secret = RingSecret.random();
     List<InetSocketAddress> peers = new ArrayList<>();
     for (int r = 0; r < WORLD; r++) {
       listeners.add(RingCollective.open("127.0.0.1"));
@@ -52,7 +55,8 @@ class CrossDeviceFixtureTest {
       for (int r = 0; r < WORLD; r++) {
         int rank = r;
         running.add(threads.submit(() -> {
-          try (Collective c = listeners.get(rank).connect(rank, peers, Duration.ofSeconds(60))) {
+          try (Collective c = listeners.get(rank).connect(rank, peers, secret,
+              RingSettings.of(Duration.ofSeconds(60)))) {
             return runRank(c);
           }
         }));

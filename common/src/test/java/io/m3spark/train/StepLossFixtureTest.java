@@ -11,6 +11,8 @@ import io.m3spark.text.TokenBatch;
 import io.m3spark.train.collective.Collective;
 import io.m3spark.train.collective.LocalCollective;
 import io.m3spark.train.collective.RingCollective;
+import io.m3spark.train.collective.RingSecret;
+import io.m3spark.train.collective.RingSettings;
 import io.m3spark.train.data.TrainBatch;
 import io.m3spark.train.step.KdLossType;
 import io.m3spark.train.step.LossOptions;
@@ -121,6 +123,7 @@ class StepLossFixtureTest {
     float[][] teacher = fx.teacherScores();
     double[] perRank = new double[2];
     List<RingCollective.Listener> listeners = new ArrayList<>();
+    RingSecret secret = RingSecret.random();
     List<InetSocketAddress> peers = new ArrayList<>();
     for (int r = 0; r < 2; r++) {
       listeners.add(RingCollective.open("127.0.0.1"));
@@ -132,7 +135,7 @@ class StepLossFixtureTest {
       for (int r = 0; r < 2; r++) {
         int rank = r;
         running.add(threads.submit(() -> {
-          try (Collective c = listeners.get(rank).connect(rank, peers, Duration.ofSeconds(60));
+          try (Collective c = listeners.get(rank).connect(rank, peers, secret, RingSettings.of(Duration.ofSeconds(60)));
               NDManager m = NDManager.newBaseManager()) {
             TrainBatch batch = new TrainBatch(fx.rankQueries(rank), fx.rankPassages(rank), teacher[rank].clone(),
                 fx.groupSize, false);

@@ -1,6 +1,8 @@
 package io.m3spark.bench;
 
 import io.m3spark.train.collective.RingCollective;
+import io.m3spark.train.collective.RingSecret;
+import io.m3spark.train.collective.RingSettings;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +22,7 @@ final class RingBandwidth {
 
   static double medianSeconds(int worldSize, int floats, int repeats) throws Exception {
     List<RingCollective.Listener> listeners = new ArrayList<>();
+    RingSecret secret = RingSecret.random();
     List<InetSocketAddress> peers = new ArrayList<>();
     for (int r = 0; r < worldSize; r++) {
       RingCollective.Listener l = RingCollective.open("127.0.0.1");
@@ -32,7 +35,8 @@ final class RingBandwidth {
       for (int r = 0; r < worldSize; r++) {
         int rank = r;
         results.add(ranks.submit(() -> {
-          try (RingCollective ring = listeners.get(rank).connect(rank, peers, Duration.ofMinutes(2))) {
+          try (RingCollective ring = listeners.get(rank).connect(rank, peers, secret,
+              RingSettings.of(Duration.ofMinutes(2)))) {
             float[] data = new float[floats];
             Arrays.fill(data, rank);
             ring.allReduceMean(data); // warm-up: sockets' buffers, JIT

@@ -19,7 +19,8 @@ public final class LocalCollective implements Collective {
   }
 
   @Override
-  public float[][] allGather(float[] mine) {
+  public float[][] allGather(float[] mine, int maxBlockLength) {
+    Collective.checkBlockLength(mine, maxBlockLength);
     return new float[][] {mine.clone()};
   }
 

@@ -1,7 +1,5 @@
 package io.m3spark.train.collective;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -17,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A ring over TCP between W ≥ 2 ranks: each rank writes to its right neighbour over one persistent socket and reads
@@ -28,9 +25,15 @@ import java.util.concurrent.TimeoutException;
  * and the all-gather copies the owner's floats to everyone, so all ranks hold bit-identical results.
  *
  * <p>Setting up: every rank first {@link #open opens} a {@link Listener} (port 0 picks a free port), the ranks exchange
- * the listeners' addresses by some other channel (Spark's barrier allGather), then each calls
- * {@link Listener#connect}. Connecting, and every read and write after it, gives up after the timeout with a
- * {@link CollectiveException} naming the peer rank instead of hanging.
+ * the listeners' addresses and their {@link RingSecret#contribution() contributions} to the ring's secret by some
+ * other channel (Spark's barrier allGather), then each calls {@link Listener#connect}. Neighbours prove to each other
+ * that they know the secret before any frame is taken ({@link RingHandshake}); a ring whose ranks all live in one
+ * process (tests) uses {@link RingSecret#random()}.
+ *
+ * <p>Failing: connecting, and every read and write after it, gives up with a {@link CollectiveException} naming the
+ * peer rank instead of hanging — within the heartbeat timeout when a neighbour hangs or is cut off, at once when its
+ * process dies, within the timeout when a live neighbour never delivers, and within a poll interval of the
+ * {@link RingSettings#abortCheck() abort check} answering true ({@link RingSettings}).
  */
 public final class RingCollective implements Collective {
   /** Bucket size when none is given: large enough to keep the sockets busy, small enough to bound the pieces. */
@@ -41,6 +44,7 @@ public final class RingCollective implements Collective {
    */
   static final int MIN_CHUNK_BYTES = 256 << 10;
   private static final Duration CONNECT_RETRY = Duration.ofMillis(50);
+  private static final Duration CONNECT_ATTEMPT = Duration.ofSeconds(1);
 
   private final int rank;
   private final int worldSize;
@@ -78,9 +82,10 @@ public final class RingCollective implements Collective {
   }
 
   /** Joins a ring whose addresses are fixed in advance: listens at {@code peers.get(rank)}, then connects. */
-  public static RingCollective connect(int rank, List<InetSocketAddress> peers, Duration timeout) {
+  public static RingCollective connect(int rank, List<InetSocketAddress> peers, RingSecret secret,
+      RingSettings settings) {
     try {
-      return open(peers.get(rank)).connect(rank, peers, timeout);
+      return open(peers.get(rank)).connect(rank, peers, secret, settings);
     } catch (IOException e) {
       throw new UncheckedIOException("rank " + rank + ": cannot listen at " + peers.get(rank), e);
     }
@@ -138,12 +143,13 @@ public final class RingCollective implements Collective {
   }
 
   @Override
-  public float[][] allGather(float[] mine) {
+  public float[][] allGather(float[] mine, int maxBlockLength) {
+    Collective.checkBlockLength(mine, maxBlockLength);
     float[][] blocks = new float[worldSize][];
     blocks[rank] = mine.clone();
     // At step s this rank passes on the block of rank−s and receives the block of rank−s−1.
     for (int step = 0; step < worldSize - 1; step++) {
-      blocks[chunk(rank - step - 1)] = links.exchange(blocks[chunk(rank - step)]);
+      blocks[chunk(rank - step - 1)] = links.exchange(blocks[chunk(rank - step)], maxBlockLength);
     }
     return blocks;
   }
@@ -153,7 +159,7 @@ public final class RingCollective implements Collective {
     // After W−1 hops every rank has heard, through its left neighbour, from every other rank.
     float[] token = new float[0];
     for (int step = 0; step < worldSize - 1; step++) {
-      links.exchange(token);
+      links.exchange(token, 0);
     }
   }
 
@@ -181,20 +187,14 @@ public final class RingCollective implements Collective {
     }
 
     /**
-     * {@link #connect(int, List, Duration, int)} with buckets of {@link #DEFAULT_BUCKET_BYTES}, or W ×
-     * {@link #MIN_CHUNK_BYTES} when that is larger.
-     */
-    public RingCollective connect(int rank, List<InetSocketAddress> peers, Duration timeout) {
-      return connect(rank, peers, timeout, defaultBucketBytes(peers.size()));
-    }
-
-    /**
-     * Connects to the right neighbour {@code peers.get(rank + 1)} and accepts the left one, both within
-     * {@code timeout}; the same timeout then bounds every read and write. This listener is closed afterwards.
+     * Connects to the right neighbour {@code peers.get(rank + 1)} and accepts the left one, each proving to the other
+     * that it knows {@code secret} ({@link RingHandshake}), both within {@code settings.timeout()}. This listener is
+     * closed afterwards.
      *
-     * @throws CollectiveException naming the neighbour that did not connect or answer in time
+     * @throws CollectiveException naming the neighbour that did not connect, answer or prove itself in time, or this
+     *     rank when the abort check fired
      */
-    public RingCollective connect(int rank, List<InetSocketAddress> peers, Duration timeout, int bucketBytes) {
+    public RingCollective connect(int rank, List<InetSocketAddress> peers, RingSecret secret, RingSettings settings) {
       int worldSize = peers.size();
       if (worldSize < 2 || rank < 0 || rank >= worldSize) {
         throw new IllegalArgumentException("a ring needs at least 2 ranks and 0 <= rank < " + worldSize
@@ -202,88 +202,92 @@ public final class RingCollective implements Collective {
       }
       int left = Math.floorMod(rank - 1, worldSize);
       int right = Math.floorMod(rank + 1, worldSize);
-      long deadline = System.nanoTime() + timeout.toNanos();
-      ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "ring-rank-" + rank);
-        t.setDaemon(true);
-        return t;
-      });
+      long deadline = System.nanoTime() + settings.timeout().toNanos();
+      ExecutorService accepter = Executors.newSingleThreadExecutor(
+          DaemonThreads.named("ring-rank-" + rank + "-accept"));
+      // Accept on another thread while this one connects: waiting for one before the other could make a rank blame its
+      // neighbour for a failure further round the ring.
+      RingAcceptor acceptor = new RingAcceptor(server, rank, left, secret, settings);
+      Future<Socket> accepting = accepter.submit(() -> acceptor.accept(deadline));
       Socket toRight = null;
       Socket fromLeft = null;
       try {
-        // Accept on the thread that later sends, while this one connects: waiting for one before the other could
-        // make a rank blame its neighbour for a failure further round the ring.
-        Future<Socket> accepting = sender.submit(() -> acceptLeft(rank, left, deadline));
-        toRight = connectRight(rank, right, peers.get(right), deadline);
-        fromLeft = awaitLeft(rank, left, accepting, deadline);
-        return new RingCollective(rank, worldSize, bucketBytes,
-            new RingLinks(rank, worldSize, timeout, toRight, fromLeft, sender));
+        toRight = connectRight(rank, right, peers.get(right), secret, settings, deadline);
+        fromLeft = awaitLeft(rank, left, accepting);
+        return new RingCollective(rank, worldSize, settings.bucketBytesFor(worldSize),
+            new RingLinks(rank, worldSize, settings, toRight, fromLeft));
       } catch (IOException e) {
-        RingLinks.closeQuietly(toRight);
-        RingLinks.closeQuietly(fromLeft);
-        sender.shutdownNow();
+        closeAll(toRight, fromLeft, accepting);
         throw new UncheckedIOException("rank " + rank + ": cannot set up the ring sockets", e);
       } catch (RuntimeException e) {
-        RingLinks.closeQuietly(toRight);
-        RingLinks.closeQuietly(fromLeft);
-        sender.shutdownNow();
+        closeAll(toRight, fromLeft, accepting);
         throw e;
       } finally {
+        accepter.shutdownNow();
         close();
       }
     }
 
-    private Socket acceptLeft(int rank, int left, long deadline) throws IOException {
-      while (true) {
-        server.setSoTimeout(remainingMillis(deadline));
-        Socket socket = server.accept();
+    /** After a failure: the sockets so far, including one the acceptor may have won while this rank failed. */
+    private static void closeAll(Socket toRight, Socket fromLeft, Future<Socket> accepting) {
+      RingLinks.closeQuietly(toRight);
+      RingLinks.closeQuietly(fromLeft);
+      if (accepting.isDone() && !accepting.isCancelled()) {
         try {
-          socket.setSoTimeout(remainingMillis(deadline));
-          DataInputStream in = new DataInputStream(socket.getInputStream());
-          if (in.readInt() == left) {
-            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            out.writeInt(rank);
-            out.flush();
-            return socket;
-          }
-        } catch (IOException e) {
-          // a stray or half-open connection: drop it and keep waiting for the left neighbour
+          RingLinks.closeQuietly(accepting.get());
+        } catch (ExecutionException | InterruptedException e) {
+          // nothing was accepted
         }
-        socket.close();
       }
     }
 
-    private static Socket awaitLeft(int rank, int left, Future<Socket> accepting, long deadline) {
+    private static Socket awaitLeft(int rank, int left, Future<Socket> accepting) throws IOException {
       try {
-        return accepting.get(remainingMillis(deadline) + 1000, TimeUnit.MILLISECONDS);
-      } catch (ExecutionException | TimeoutException e) {
-        Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-        throw new CollectiveException(left, String.format("rank %d: rank %d did not connect in time", rank, left),
-            cause);
+        return accepting.get(); // the acceptor keeps the deadline and polls the abort check itself
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof CollectiveException c) {
+          throw c;
+        }
+        if (e.getCause() instanceof IOException io) {
+          throw io;
+        }
+        throw new CollectiveException(left, "rank " + rank + ": accepting rank " + left + " failed: " + e.getCause(),
+            e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CollectiveException(left, "rank " + rank + ": interrupted while waiting for rank " + left, e);
       }
     }
 
-    /** Retries refused connections until the deadline: the right neighbour may not be listening yet. */
-    private static Socket connectRight(int rank, int right, InetSocketAddress address, long deadline)
-        throws IOException {
+    /**
+     * Retries refused connections until the deadline (the right neighbour may not be listening yet), then proves this
+     * rank and checks the neighbour's proof.
+     */
+    private static Socket connectRight(int rank, int right, InetSocketAddress address, RingSecret secret,
+        RingSettings settings, long deadline) throws IOException {
       InetSocketAddress resolved = new InetSocketAddress(InetAddress.getByName(address.getHostString()),
           address.getPort());
+      String at = address.getHostString() + ":" + address.getPort();
+      Patience answer = silent -> {
+        settings.checkAbort(rank, "waiting for rank " + right + " to answer");
+        if (System.nanoTime() - deadline > 0) {
+          throw new CollectiveException(right, String.format("rank %d: rank %d at %s accepted the connection but did "
+              + "not answer within the timeout", rank, right, at), null);
+        }
+      };
       IOException last = null;
-      while (remainingMillis(deadline) > 1) {
+      while (true) {
+        settings.checkAbort(rank, "connecting to rank " + right);
+        long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (remaining <= 0) {
+          throw new CollectiveException(right, String.format("rank %d: rank %d at %s did not accept within the "
+              + "timeout", rank, right, at), last);
+        }
         Socket socket = new Socket();
         try {
-          socket.connect(resolved, remainingMillis(deadline));
-          socket.setSoTimeout(remainingMillis(deadline));
-          DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-          out.writeInt(rank);
-          out.flush();
-          int answer = new DataInputStream(socket.getInputStream()).readInt();
-          if (answer != right) {
-            throw new IOException("rank " + right + "'s address " + address + " answered as rank " + answer);
-          }
+          // short attempts, so the abort check and the deadline are looked at even where connecting blocks
+          socket.connect(resolved, (int) Math.min(remaining, CONNECT_ATTEMPT.toMillis()));
+          RingHandshake.connect(socket, new PolledInput(socket, socket.getInputStream()), rank, right, secret, answer);
           return socket;
         } catch (ConnectException e) {
           socket.close();
@@ -295,22 +299,19 @@ public final class RingCollective implements Collective {
         } catch (IOException e) {
           socket.close();
           throw new CollectiveException(right, String.format("rank %d: connecting to rank %d at %s failed: %s",
-              rank, right, address, e.getMessage()), e);
+              rank, right, at, e.getMessage()), e);
+        } catch (RuntimeException e) {
+          socket.close();
+          throw e;
         }
       }
-      throw new CollectiveException(right, String.format("rank %d: rank %d at %s did not accept within the timeout",
-          rank, right, address), last);
-    }
-
-    private static int remainingMillis(long deadline) {
-      return (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
 
     private static void sleep(Duration d) {
       try {
         Thread.sleep(d.toMillis());
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        Thread.currentThread().interrupt(); // the loop's abort check stops it
       }
     }
 

@@ -1,71 +1,56 @@
 package io.m3spark.train.collective;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A ring rank's two connections — one socket to its right neighbour that it only writes, one from its left neighbour
- * that it only reads — and the frames on them. A frame is an int count followed by that many little-endian floats,
- * or {@link #ABORT} followed by the rank that failed.
+ * A ring rank's two connections — one socket to its right neighbour that it only writes ({@link FrameWriter}), one
+ * from its left neighbour that it only reads ({@link FrameReader}) — and the waiting rules of each step.
  *
- * <p>Each step of a ring algorithm sends and receives at once: the send runs on a dedicated thread, because if every
+ * <p>Each step of a ring algorithm sends and receives at once: the send runs on the writer's thread, because if every
  * rank first wrote a chunk larger than the socket buffers and only then read, all of them would block on the write.
+ *
+ * <p>Waiting: a left neighbour that sends no byte at all, not even a heartbeat, for the heartbeat timeout is taken as
+ * hung or cut off; a live one has the (longer) timeout to deliver its data, and a right neighbour as long to take
+ * this rank's. A closed connection (a killed process) fails at once. The abort check is polled throughout.
  *
  * <p>On the first failure the links send an abort frame naming the failed rank to the right (best effort) and close.
  * The abort travels around the ring, so every rank reports the rank that broke it rather than its neighbour that
  * noticed first.
  */
 final class RingLinks implements AutoCloseable {
-  private static final int ABORT = -1;
-  /** Floats converted to bytes at a time; small enough to stay in cache, large enough for few system calls. */
-  private static final int PIECE_FLOATS = 64 * 1024;
   private static final Duration ABORT_GRACE = Duration.ofSeconds(1);
+  /**
+   * How long a send may take before this rank starts watching its left link while it waits: a healthy send is over in
+   * milliseconds, and looking ahead costs up to one poll interval when nothing arrives.
+   */
+  private static final long LOOK_AHEAD_AFTER_NANOS = Duration.ofSeconds(1).toNanos();
 
   private final int rank;
   private final int left;
   private final int right;
-  private final Duration timeout;
+  private final RingSettings settings;
   private final Socket toRight;
   private final Socket fromLeft;
-  private final DataOutputStream out;
-  private final DataInputStream in;
-  private final ExecutorService sender;
-  /** Written only on the sender thread. */
-  private final ByteBuffer sendBytes = ByteBuffer.allocate(PIECE_FLOATS * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-  private final FloatBuffer sendFloats = sendBytes.asFloatBuffer();
-  private final ByteBuffer receiveBytes = ByteBuffer.allocate(PIECE_FLOATS * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-  private final FloatBuffer receiveFloats = receiveBytes.asFloatBuffer();
-  private final float[] received = new float[PIECE_FLOATS];
+  private final FrameWriter writer;
+  private final FrameReader reader;
   private CollectiveException broken;
 
-  RingLinks(int rank, int worldSize, Duration timeout, Socket toRight, Socket fromLeft, ExecutorService sender)
-      throws IOException {
+  RingLinks(int rank, int worldSize, RingSettings settings, Socket toRight, Socket fromLeft) throws IOException {
     this.rank = rank;
     this.left = Math.floorMod(rank - 1, worldSize);
     this.right = Math.floorMod(rank + 1, worldSize);
-    this.timeout = timeout;
+    this.settings = settings;
     this.toRight = toRight;
     this.fromLeft = fromLeft;
-    this.sender = sender;
-    fromLeft.setSoTimeout(Math.toIntExact(Math.max(1, timeout.toMillis())));
-    toRight.setTcpNoDelay(true);
-    this.out = new DataOutputStream(new BufferedOutputStream(toRight.getOutputStream(), 64 * 1024));
-    this.in = new DataInputStream(new BufferedInputStream(fromLeft.getInputStream(), 64 * 1024));
+    this.reader = new FrameReader(fromLeft, rank, left);
+    this.writer = new FrameWriter(toRight, rank, settings.heartbeatInterval());
   }
 
   /**
@@ -75,102 +60,103 @@ final class RingLinks implements AutoCloseable {
    */
   void exchange(float[] src, int srcFrom, int srcLength, float[] dst, int dstFrom, int dstLength, boolean add) {
     checkUsable();
-    Future<?> sending = sender.submit(() -> writeFrame(src, srcFrom, srcLength));
+    long start = System.nanoTime();
+    reader.startWaiting();
+    Future<?> sending = writer.send(src, srcFrom, srcLength);
     try {
-      int count = readCount();
-      if (count != dstLength) {
+      Patience patience = waitingForData(start);
+      int length = reader.nextLength(patience);
+      if (length != dstLength) {
         throw new CollectiveException(left, String.format("rank %d: rank %d sent %d floats where %d were expected; "
-            + "the ranks called different operations or passed arrays of different lengths", rank, left, count,
+            + "the ranks called different operations or passed arrays of different lengths", rank, left, length,
             dstLength), null);
       }
-      readFloats(dst, dstFrom, dstLength, add);
-      awaitSend(sending);
+      reader.readFloats(dst, dstFrom, dstLength, add, patience);
+      awaitSend(sending, start);
+    } catch (IOException e) {
+      throw fail(receiveFailure(e));
     } catch (CollectiveException e) {
       throw fail(e);
     }
   }
 
-  /** Sends {@code block} to the right while receiving a block of any length from the left. */
-  float[] exchange(float[] block) {
+  /** Sends {@code block} to the right while receiving a block of at most {@code maxLength} floats from the left. */
+  float[] exchange(float[] block, int maxLength) {
     checkUsable();
-    Future<?> sending = sender.submit(() -> writeFrame(block, 0, block.length));
+    long start = System.nanoTime();
+    reader.startWaiting();
+    Future<?> sending = writer.send(block, 0, block.length);
     try {
-      float[] result = new float[readCount()];
-      readFloats(result, 0, result.length, false);
-      awaitSend(sending);
+      Patience patience = waitingForData(start);
+      int length = reader.nextLength(patience);
+      if (length > maxLength) {
+        throw new CollectiveException(left, String.format("rank %d: rank %d announced a block of %d floats, more than "
+            + "the %d this operation allows; the ranks called different operations or rank %d is faulty", rank, left,
+            length, maxLength, left), null);
+      }
+      float[] result = new float[length];
+      reader.readFloats(result, 0, length, false, patience);
+      awaitSend(sending, start);
       return result;
+    } catch (IOException e) {
+      throw fail(receiveFailure(e));
     } catch (CollectiveException e) {
       throw fail(e);
     }
   }
 
-  private Void writeFrame(float[] src, int from, int length) throws IOException {
-    out.writeInt(length);
-    for (int done = 0; done < length; ) {
-      int n = Math.min(PIECE_FLOATS, length - done);
-      sendFloats.put(0, src, from + done, n);
-      out.write(sendBytes.array(), 0, n * Float.BYTES);
-      done += n;
-    }
-    out.flush();
-    return null;
+  private Patience waitingForData(long start) {
+    return silent -> {
+      settings.checkAbort(rank, "waiting for rank " + left);
+      checkLeftAlive(silent);
+      if (System.nanoTime() - start > settings.timeout().toNanos()) {
+        throw new CollectiveException(left, String.format("rank %d: rank %d's data did not arrive within %s", rank,
+            left, settings.timeout()), null);
+      }
+    };
   }
 
-  private int readCount() {
-    try {
-      int count = in.readInt();
-      if (count == ABORT) {
-        int failed = in.readInt();
-        throw new CollectiveException(failed, String.format("rank %d: rank %d failed and the ring was aborted",
-            rank, failed), null);
-      }
-      return count;
-    } catch (IOException e) {
-      throw receiveFailure(e);
-    }
-  }
-
-  private void readFloats(float[] dst, int from, int length, boolean add) {
-    try {
-      for (int done = 0; done < length; ) {
-        int n = Math.min(PIECE_FLOATS, length - done);
-        in.readFully(receiveBytes.array(), 0, n * Float.BYTES);
-        int at = from + done;
-        if (add) {
-          receiveFloats.get(0, received, 0, n);
-          for (int i = 0; i < n; i++) {
-            // the partial sum from the left first, then this rank's value: the order is fixed by rank
-            dst[at + i] = received[i] + dst[at + i];
-          }
-        } else {
-          receiveFloats.get(0, dst, at, n);
-        }
-        done += n;
-      }
-    } catch (IOException e) {
-      throw receiveFailure(e);
+  private void checkLeftAlive(long silentNanos) {
+    if (silentNanos > settings.heartbeatTimeout().toNanos()) {
+      throw new CollectiveException(left, String.format("rank %d: rank %d sent nothing, not even a heartbeat, for %s: "
+          + "it hangs, or the network to it is down", rank, left, settings.heartbeatTimeout()), null);
     }
   }
 
   private CollectiveException receiveFailure(IOException e) {
-    String what = e instanceof SocketTimeoutException ? "sent nothing within " + timeout
-        : e instanceof EOFException ? "closed the connection" : "could not be read from: " + e.getMessage();
+    String what = e instanceof EOFException ? "closed the connection" : "could not be read from: " + e.getMessage();
     return new CollectiveException(left, String.format("rank %d: rank %d %s", rank, left, what), e);
   }
 
-  private void awaitSend(Future<?> sending) {
-    try {
-      sending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw new CollectiveException(right, String.format("rank %d: rank %d took no data within %s", rank, right,
-          timeout), e);
-    } catch (ExecutionException e) {
-      throw new CollectiveException(right, String.format("rank %d: sending to rank %d failed: %s", rank, right,
-          e.getCause()), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CollectiveException(right, String.format("rank %d: interrupted while sending to rank %d", rank,
-          right), e);
+  /**
+   * Waits for this rank's send to be taken; a right neighbour that takes nothing for the timeout fails it. A send that
+   * takes long makes it keep an eye on the left link, so an abort travelling the ring still reaches a rank stuck
+   * sending to a hung neighbour.
+   */
+  private void awaitSend(Future<?> sending, long start) throws IOException {
+    long waitingSince = System.nanoTime();
+    while (true) {
+      try {
+        sending.get(PolledInput.POLL_MILLIS, TimeUnit.MILLISECONDS);
+        return;
+      } catch (TimeoutException e) {
+        settings.checkAbort(rank, "sending to rank " + right);
+        if (System.nanoTime() - start > settings.timeout().toNanos()) {
+          throw new CollectiveException(right, String.format("rank %d: rank %d took no data within %s", rank, right,
+              settings.timeout()), e);
+        }
+        if (System.nanoTime() - waitingSince > LOOK_AHEAD_AFTER_NANOS) {
+          // while waiting for its own send, this rank only needs the left neighbour to be alive, not to send data
+          reader.lookAhead(this::checkLeftAlive);
+        }
+      } catch (ExecutionException e) {
+        throw new CollectiveException(right, String.format("rank %d: sending to rank %d failed: %s", rank, right,
+            e.getCause()), e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CollectiveException(right, String.format("rank %d: interrupted while sending to rank %d", rank,
+            right), e);
+      }
     }
   }
 
@@ -185,12 +171,7 @@ final class RingLinks implements AutoCloseable {
   private CollectiveException fail(CollectiveException e) {
     broken = e;
     if (e.peerRank() != right) {
-      Future<?> abort = sender.submit(() -> {
-        out.writeInt(ABORT);
-        out.writeInt(e.peerRank());
-        out.flush();
-        return null;
-      });
+      Future<?> abort = writer.sendAbort(e.peerRank());
       try {
         abort.get(ABORT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException ie) {
@@ -205,7 +186,7 @@ final class RingLinks implements AutoCloseable {
 
   @Override
   public void close() {
-    sender.shutdownNow();
+    writer.close();
     closeQuietly(toRight);
     closeQuietly(fromLeft);
   }

@@ -89,6 +89,10 @@ public final class TrainLoop {
     DataPosition start = DataPosition.START;
     LossLog lossLog = new LossLog(run.outputDir());
     if (resume != null) {
+      // the driver refuses this before launching; checked again here for any other caller
+      resume.trainer().worldSizeConflict(run.collective().worldSize()).ifPresent(conflict -> {
+        throw new IllegalArgumentException("cannot resume from " + resumeFolder + ": " + conflict);
+      });
       run.optimizer().importState(resume.optimizer());
       step = resume.trainer().globalStep();
       start = new DataPosition(Math.toIntExact(resume.trainer().epoch()), Math.toIntExact(resume.trainer().dataPosition()));
@@ -163,7 +167,8 @@ public final class TrainLoop {
   private TrainingState checkpointState(long step, long applied, long forwards, DataPosition next, LossLog lossLog) {
     return new TrainingState(run.optimizer().exportState(), run.schedule().atStep(applied),
         new RngState(Map.of(SEED, run.seed(), FORWARD_PASSES, forwards, OPTIMIZER_STEPS, applied)),
-        new TrainerState(step, next.epoch(), next.step(), lossLog.records().size(), run.flags()),
+        new TrainerState(step, next.epoch(), next.step(), lossLog.records().size(), run.collective().worldSize(),
+            run.flags()),
         run.step().precision() == null ? null : run.step().precision().scaler().exportState());
   }
 

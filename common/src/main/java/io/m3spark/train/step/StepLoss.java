@@ -109,7 +109,8 @@ public final class StepLoss {
       return InfoNceLoss.of(gathered, g);
     }
     if (options.kdLossType() == KdLossType.M3_KD_LOSS) {
-      float[][] all = collective.allGather(batch.teacherScores());
+      // B·G scores on every rank: the ranks' batches of one step have the same shape
+      float[][] all = collective.allGather(batch.teacherScores(), batch.teacherScores().length);
       return M3KdLoss.of(gathered, TeacherScores.probabilities(rows(concat(all), g), gathered.getManager()), g);
     }
     // the local rows' own groups hold the same values in the local and the gathered matrix

@@ -38,7 +38,7 @@ class CheckpointRoundTripTest {
     return new TrainingState(new AdamWState(step, first, second),
         new SchedulerState("linear", 1e-5, 3, 100, step),
         new RngState(Map.of("seed", 42L, "data_order", -0x1234_5678_9abc_def0L, "dropout", Long.MIN_VALUE)),
-        new TrainerState(step, 1, 7, (int) step, Map.of("unified_finetuning", "true", "learning_rate", "1e-5")));
+        new TrainerState(step, 1, 7, (int) step, 2, Map.of("unified_finetuning", "true", "learning_rate", "1e-5")));
   }
 
   private static HostTensor randomTensor(SplittableRandom rnd, DType type, long... shape) {

@@ -16,7 +16,7 @@ class LocalCollectiveTest {
       float[] data = {1.5f, -2f};
       c.allReduceMean(data);
       assertArrayEquals(new float[] {1.5f, -2f}, data);
-      float[][] gathered = c.allGather(data);
+      float[][] gathered = c.allGather(data, data.length);
       assertEquals(1, gathered.length);
       assertArrayEquals(data, gathered[0]);
       assertNotSame(data, gathered[0]);

@@ -5,6 +5,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,22 +21,46 @@ final class LoopbackRing implements AutoCloseable {
 
   final List<RingCollective> ranks = new ArrayList<>();
   final List<InetSocketAddress> addresses = new ArrayList<>();
+  /** What the ranks share; in a real ring each derives it from the others' contributions. */
+  final RingSecret secret;
   private final ExecutorService threads;
 
   LoopbackRing(int worldSize, Duration timeout, int bucketBytes) throws Exception {
-    threads = Executors.newFixedThreadPool(worldSize);
-    List<RingCollective.Listener> listeners = openListeners(worldSize);
+    this(worldSize, RingSettings.of(timeout).withBucketBytes(bucketBytes));
+  }
+
+  LoopbackRing(int worldSize, RingSettings settings) throws Exception {
+    this(openListeners(worldSize), RingSecret.random(), settings);
+  }
+
+  /** Connects a ring on listeners opened beforehand; returns once every rank is connected. */
+  LoopbackRing(List<RingCollective.Listener> listeners, RingSecret secret, RingSettings settings) throws Exception {
+    this.secret = secret;
+    threads = Executors.newFixedThreadPool(listeners.size());
     for (RingCollective.Listener l : listeners) {
       addresses.add(l.address());
     }
     List<Future<RingCollective>> connecting = new ArrayList<>();
-    for (int r = 0; r < worldSize; r++) {
+    for (int r = 0; r < listeners.size(); r++) {
       int rank = r;
-      connecting.add(threads.submit(() -> listeners.get(rank).connect(rank, addresses, timeout, bucketBytes)));
+      connecting.add(threads.submit(() -> listeners.get(rank).connect(rank, addresses, secret, settings)));
     }
     for (Future<RingCollective> c : connecting) {
       ranks.add(c.get());
     }
+  }
+
+  /**
+   * Starts the real ranks of a ring some of whose ranks are played by the test ({@link FakeRank}): each listener in
+   * {@code listeners} (by rank) connects on its own thread.
+   */
+  static Map<Integer, Future<RingCollective>> connectOnThreads(ExecutorService threads,
+      Map<Integer, RingCollective.Listener> listeners, List<InetSocketAddress> addresses, RingSecret secret,
+      RingSettings settings) {
+    Map<Integer, Future<RingCollective>> connecting = new TreeMap<>();
+    listeners.forEach((rank, l) -> connecting.put(rank, threads.submit(() -> l.connect(rank, addresses, secret,
+        settings))));
+    return connecting;
   }
 
   static List<RingCollective.Listener> openListeners(int worldSize) throws IOException {

@@ -73,7 +73,7 @@ class RingCollectiveTest {
   void allGatherReturnsEveryBlockInRankOrder(int worldSize) throws Exception {
     try (LoopbackRing ring = new LoopbackRing(worldSize, TIMEOUT, SMALL_BUCKET_BYTES)) {
       // blocks of different lengths, the last one empty
-      List<float[][]> results = ring.onAllRanks(c -> c.allGather(block(c.rank(), c.worldSize())));
+      List<float[][]> results = ring.onAllRanks(c -> c.allGather(block(c.rank(), c.worldSize()), 1000 * worldSize));
       for (float[][] gathered : results) {
         assertEquals(worldSize, gathered.length);
         for (int r = 0; r < worldSize; r++) {
@@ -133,10 +133,12 @@ class RingCollectiveTest {
     }
     ExecutorService threads = Executors.newFixedThreadPool(2);
     try {
-      Future<RingCollective> rank1 = threads.submit(() -> RingCollective.connect(1, peers, TIMEOUT));
-      try (RingCollective zero = RingCollective.connect(0, peers, TIMEOUT); RingCollective one = rank1.get()) {
-        Future<float[][]> gathered1 = threads.submit(() -> one.allGather(new float[] {1}));
-        assertArrayEquals(new float[][] {{0}, {1}}, zero.allGather(new float[] {0}));
+      RingSecret secret = RingSecret.random();
+      RingSettings settings = RingSettings.of(TIMEOUT);
+      Future<RingCollective> rank1 = threads.submit(() -> RingCollective.connect(1, peers, secret, settings));
+      try (RingCollective zero = RingCollective.connect(0, peers, secret, settings); RingCollective one = rank1.get()) {
+        Future<float[][]> gathered1 = threads.submit(() -> one.allGather(new float[] {1}, 1));
+        assertArrayEquals(new float[][] {{0}, {1}}, zero.allGather(new float[] {0}, 1));
         assertArrayEquals(new float[][] {{0}, {1}}, gathered1.get());
       }
     } finally {

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class RingFailureTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(1);
+  private static final RingSettings SETTINGS = RingSettings.of(TIMEOUT);
 
   @Test
   void aRankThatNeverConnectsIsNamedByBothNeighbours() throws Exception {
@@ -32,8 +33,9 @@ class RingFailureTest {
     try {
       long start = System.nanoTime();
       // rank 2 listens (connections to it queue in the backlog) but never joins
-      Future<RingCollective> rank0 = threads.submit(() -> listeners.get(0).connect(0, addresses, TIMEOUT));
-      Future<RingCollective> rank1 = threads.submit(() -> listeners.get(1).connect(1, addresses, TIMEOUT));
+      RingSecret secret = RingSecret.random();
+      Future<RingCollective> rank0 = threads.submit(() -> listeners.get(0).connect(0, addresses, secret, SETTINGS));
+      Future<RingCollective> rank1 = threads.submit(() -> listeners.get(1).connect(1, addresses, secret, SETTINGS));
       assertNamesRank(2, failure(rank0));
       assertNamesRank(2, failure(rank1));
       assertTrue(System.nanoTime() - start < 2 * TIMEOUT.toNanos() + 1_000_000_000L, "took too long to fail");
@@ -50,7 +52,7 @@ class RingFailureTest {
     listeners.forEach(l -> addresses.add(l.address()));
     listeners.get(1).close(); // connections to rank 1 are refused
     CollectiveException e = assertThrows(CollectiveException.class,
-        () -> listeners.get(0).connect(0, addresses, TIMEOUT));
+        () -> listeners.get(0).connect(0, addresses, RingSecret.random(), SETTINGS));
     assertNamesRank(1, e);
   }
 

@@ -4,6 +4,7 @@ import io.m3spark.cli.CommandArgs;
 import io.m3spark.cli.Flag;
 import io.m3spark.cli.UsageException;
 import io.m3spark.text.InstructionFormat;
+import io.m3spark.train.collective.RingSettings;
 import io.m3spark.train.step.KdLossType;
 import java.util.ArrayList;
 import java.util.List;
@@ -209,8 +210,13 @@ public final class TrainArgs extends CommandArgs {
   @Flag(name = "max_restarts", help = "times the driver relaunches the workers from the last checkpoint after a failure")
   public int maxRestarts = 3;
 
-  @Flag(name = "collective_timeout_s", help = "seconds a worker waits for another before failing the stage")
+  @Flag(name = "collective_timeout_s", help = "seconds a worker waits for a live worker's data (or for it to connect) "
+      + "before failing the stage")
   public int collectiveTimeoutS = 600;
+
+  @Flag(name = "heartbeat_timeout_s", help = "seconds a worker may hear nothing at all, not even a heartbeat, from its "
+      + "neighbour in the ring before that neighbour is taken as hung or cut off and the stage fails")
+  public int heartbeatTimeoutS = (int) RingSettings.DEFAULT_HEARTBEAT_TIMEOUT.toSeconds();
 
   @Flag(name = "fail_worker_at_step", help = "testing aid, R:N: worker R fails after step N of the first launch, to "
       + "check that the driver restarts from the last checkpoint")
@@ -239,6 +245,7 @@ public final class TrainArgs extends CommandArgs {
     require(numWorkers >= 0, "--num_workers must be >= 0");
     require(maxRestarts >= 0, "--max_restarts must be >= 0");
     require(collectiveTimeoutS >= 1, "--collective_timeout_s must be >= 1");
+    require(heartbeatTimeoutS >= 1, "--heartbeat_timeout_s must be >= 1");
     require(shuffleRatio >= 0 && shuffleRatio <= 1, "--shuffle_ratio must be in [0, 1]");
     require(sentencePoolingMethod.equals("cls"), "--sentence_pooling_method: BGE-M3 fine-tuning uses cls, got "
         + sentencePoolingMethod);

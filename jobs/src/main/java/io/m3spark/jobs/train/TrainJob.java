@@ -21,8 +21,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkException;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -39,13 +41,15 @@ import scala.runtime.AbstractFunction1;
  * ({@link TrainWorker}), the driver coordinating: it checks that W tasks can run at once, decides where the run
  * starts, launches the stage, and when a worker dies relaunches it from the last complete checkpoint, up to
  * {@code --max_restarts} times. Failures caused by the input (bad data, bad flags) are not retried: they would fail
- * the same way again.
+ * the same way again; nor is a cancelled job.
  */
 public final class TrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
   /** Exceptions that a rerun reproduces; seen in the task failure's description on the driver. */
   private static final List<String> DETERMINISTIC = List.of("TrainDataException", "UsageException",
       "IllegalArgumentException", "FileNotFoundException", "NoSuchFileException");
+  /** How Spark's scheduler words the failure of a cancelled job. */
+  private static final Pattern CANCELLED = Pattern.compile("Job \\d+ cancelled");
 
   private TrainJob() {}
 
@@ -63,7 +67,7 @@ public final class TrainJob {
     Map<String, String> flags = ArgParser.values(args);
     Path resume = ResumePoint.resolve(args.resumeFromCheckpoint, out);
     if (resume != null) {
-      ResumePoint.checkFlags(resume, flags);
+      ResumePoint.check(resume, flags, workers);
     } else {
       prepareFreshOutput(out, args.overwriteOutputDir);
     }
@@ -78,12 +82,13 @@ public final class TrainJob {
         TrainLoop.Summary lead = launch(sc, args, flags, launch).get(0);
         return new TrainResult(out, workers, lead.steps(), lead.lastLoss(), attempt, lead.samplesPerSecond());
       } catch (Exception e) { // a failed stage arrives as a SparkException, which Scala throws unchecked
-        if (attempt >= args.maxRestarts || isDeterministic(e)) {
+        if (attempt >= args.maxRestarts || isDeterministic(e) || wasCancelled(e)) {
           throw e;
         }
         Optional<Path> latest = CheckpointReader.latest(out);
         if (latest.isPresent()) {
           resume = latest.get();
+          ResumePoint.check(resume, flags, workers); // only this run writes there, but never relaunch on a wrong W
         }
         LOG.warn("training stage failed ({}); restart {} of at most {} from {}", firstLine(e), attempt + 1,
             args.maxRestarts, resume == null ? "the start" : resume);
@@ -189,6 +194,16 @@ public final class TrainJob {
     for (Throwable t = e; t != null; t = t.getCause()) {
       String text = t.getClass().getName() + " " + t.getMessage();
       if (DETERMINISTIC.stream().anyMatch(text::contains)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A job that was cancelled (by its user, or Spark stopping) is over: a relaunch would take its freed slots back. */
+  private static boolean wasCancelled(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SparkException && t.getMessage() != null && CANCELLED.matcher(t.getMessage()).find()) {
         return true;
       }
     }

@@ -14,6 +14,7 @@ import io.m3spark.train.EncoderPass;
 import io.m3spark.train.checkpoint.CheckpointReader;
 import io.m3spark.train.checkpoint.TrainingState;
 import io.m3spark.train.collective.Collective;
+import io.m3spark.train.collective.RingSettings;
 import io.m3spark.train.data.BatchAssembler;
 import io.m3spark.train.data.Collator;
 import io.m3spark.train.data.EpochPlan;
@@ -59,13 +60,18 @@ final class TrainWorker {
       throws IOException {
     Autograd.disableOnThisThread();
     M3Model.setNumThreads(launch.threadsPerWorker());
-    try (Collective collective = BarrierCollectives.create(ctx, Duration.ofSeconds(args.collectiveTimeoutS))) {
-      return run(args, flags, launch, collective, TaskDevices.forCurrentTask(List.of()));
+    RingSettings ring = RingSettings.of(Duration.ofSeconds(args.collectiveTimeoutS))
+        .withHeartbeatTimeout(Duration.ofSeconds(args.heartbeatTimeoutS));
+    try (Collective collective = BarrierCollectives.create(ctx, ring)) {
+      // Spark often only marks a killed task (a failed barrier stage, a cancelled job) without interrupting it
+      return run(args, flags, launch, collective, TaskDevices.forCurrentTask(List.of()),
+          step -> ctx.killTaskIfInterrupted());
     }
   }
 
+  /** @param betweenSteps runs after every optimizer step; throws to stop the run */
   static TrainLoop.Summary run(TrainArgs args, Map<String, String> flags, WorkerLaunch launch, Collective collective,
-      Device device) throws IOException {
+      Device device, LongConsumer betweenSteps) throws IOException {
     Path base = ModelSources.resolve(launch.model().nameOrPath(), launch.model().sources());
     Path weights = launch.resumeFrom() == null ? base : Paths.get(launch.resumeFrom());
     // fp32 weights whatever --fp16 says: under mixed precision they are the master copy the optimizer updates
@@ -115,7 +121,8 @@ final class TrainWorker {
               trainable.size(), total, collective.worldSize(), describeBatch(args, collective.worldSize()));
         }
         TrainingState resume = launch.resumeFrom() == null ? null : CheckpointReader.read(weights);
-        return new TrainLoop(run, loop).withStepListener(injectedFailure(args, launch, collective.rank()))
+        return new TrainLoop(run, loop).withStepListener(
+            betweenSteps.andThen(injectedFailure(args, launch, collective.rank())))
             .train(launch.resumeFrom() == null ? null : weights, resume);
       }
     }

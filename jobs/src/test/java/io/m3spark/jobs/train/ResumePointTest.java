@@ -22,7 +22,7 @@ class ResumePointTest {
   private Path checkpoint(long step, Map<String, String> flags) throws Exception {
     Path folder = Files.createDirectories(out.resolve("checkpoint-" + step));
     new ObjectMapper().writeValue(folder.resolve("trainer_state.json").toFile(),
-        new TrainerState(step, 0, step, 0, flags));
+        new TrainerState(step, 0, step, 0, 1, flags));
     return folder;
   }
 
@@ -44,9 +44,9 @@ class ResumePointTest {
   @Test
   void flagsThatShapeTheRunMustNotChange() throws Exception {
     Path c = checkpoint(3, Map.of("seed", "42", "learning_rate", "1.0E-5", "logging_steps", "1"));
-    ResumePoint.checkFlags(c, Map.of("seed", "42", "learning_rate", "1.0E-5", "logging_steps", "50"));
+    ResumePoint.check(c, Map.of("seed", "42", "learning_rate", "1.0E-5", "logging_steps", "50"), 1);
     UsageException e = assertThrows(UsageException.class,
-        () -> ResumePoint.checkFlags(c, Map.of("seed", "7", "learning_rate", "2.0E-5", "logging_steps", "1")));
+        () -> ResumePoint.check(c, Map.of("seed", "7", "learning_rate", "2.0E-5", "logging_steps", "1"), 1));
     assertTrue(e.getMessage().contains("--seed was 42, now 7") && e.getMessage().contains("--learning_rate"),
         e.getMessage());
   }

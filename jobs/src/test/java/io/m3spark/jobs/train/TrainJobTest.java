@@ -5,24 +5,35 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.m3spark.cli.ArgParser;
 import io.m3spark.cli.UsageException;
 import io.m3spark.jobs.TinyM3;
+import io.m3spark.jobs.spark.ModelSpec;
 import io.m3spark.jobs.spark.SparkSessions;
 import io.m3spark.model.LoadOptions;
 import io.m3spark.model.M3Model;
+import io.m3spark.train.checkpoint.CheckpointReader;
 import io.m3spark.train.checkpoint.LossLog;
 import io.m3spark.train.checkpoint.LossRecord;
+import io.m3spark.train.collective.LocalCollective;
 import io.m3spark.train.loop.ProgressFile;
 import io.m3spark.weights.SafetensorsFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -30,6 +41,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code m3spark train} end to end on tiny-m3 in local[2]: resume, restart after a dead worker, W = 2 vs W = 1. */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -198,6 +211,82 @@ class TrainJobTest {
     train(flags(resumed, "--num_workers", "2", "--max_steps", "4", "--save_steps", "2", "--deepspeed",
         config.toString(), "--fp16", "--fp16_on_cpu", "--resume_from_checkpoint", "True"));
     assertBitwiseEqual(weights(straight), weights(resumed));
+  }
+
+  /**
+   * Checkpoints say which W wrote them: the driver refuses a resume on another W before launching, the worker refuses
+   * it too, and a checkpoint from before the field existed still resumes (and continues the run exactly).
+   */
+  @Test
+  void checkpointsRecordTheirWorldSize() throws Exception {
+    Path straight = tmp.resolve("w2-sized");
+    train(flags(straight, "--num_workers", "2", "--max_steps", "2", "--save_steps", "1"));
+    Path second = straight.resolve("checkpoint-2");
+    assertEquals(2, CheckpointReader.readTrainerState(second).worldSize());
+
+    UsageException refused = assertThrows(UsageException.class, () -> train(flags(straight, "--num_workers", "1",
+        "--max_steps", "2", "--save_steps", "1", "--resume_from_checkpoint", "True")));
+    assertTrue(refused.getMessage().contains("run of 2 worker(s)") && refused.getMessage().contains("data order")
+        && refused.getMessage().contains("--num_workers 2"), refused.getMessage());
+
+    List<String> oneWorker = flags(tmp.resolve("w1-from-w2"), "--num_workers", "1", "--max_steps", "2");
+    TrainArgs args = ArgParser.parse(TrainArgs.class, oneWorker.toArray(String[]::new));
+    WorkerLaunch launch = new WorkerLaunch(ModelSpec.of(args.modelNameOrPath, false, false, null,
+        spark.sparkContext().getConf()), second.toString(), 1, 1, 0);
+    IllegalArgumentException onWorker = assertThrows(IllegalArgumentException.class, () -> TrainWorker.run(args,
+        ArgParser.values(args), launch, new LocalCollective(), Device.cpu(), step -> {}));
+    assertTrue(onWorker.getMessage().contains("run of 2 worker(s) and cannot continue on 1"), onWorker.getMessage());
+
+    Path old = tmp.resolve("w2-old-checkpoint");
+    Files.createDirectories(old);
+    copyTree(straight.resolve("checkpoint-1"), old.resolve("checkpoint-1"));
+    Files.copy(straight.resolve("training_loss.json"), old.resolve("training_loss.json"));
+    Path state = old.resolve("checkpoint-1/trainer_state.json");
+    ObjectNode json = (ObjectNode) new ObjectMapper().readTree(state.toFile());
+    assertTrue(json.remove("world_size") != null, "the checkpoint had no world_size to remove");
+    Files.writeString(state, json.toPrettyString());
+    TrainResult resumed = train(flags(old, "--num_workers", "2", "--max_steps", "2", "--save_steps", "1",
+        "--resume_from_checkpoint", "True"));
+    assertEquals(2, resumed.steps());
+    assertBitwiseEqual(weights(straight), weights(old));
+  }
+
+  /**
+   * Cancelling a training job (which Spark does by marking its tasks killed, without interrupting them): the workers
+   * stop within seconds — W = 2 in the ring's wait or between steps, W = 1 between steps — and the driver does not
+   * relaunch them.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2})
+  void aCancelledRunStopsItsWorkersWithinSecondsAndIsNotRelaunched(int workers) throws Exception {
+    Path out = tmp.resolve("cancelled-" + workers);
+    TaskEvents tasks = new TaskEvents();
+    spark.sparkContext().addSparkListener(tasks);
+    ExecutorService driver = Executors.newSingleThreadExecutor();
+    try {
+      Future<TrainResult> run = driver.submit(() -> {
+        spark.sparkContext().setJobGroup("train-cancel", "a long run to cancel", false);
+        return train(flags(out, "--num_workers", String.valueOf(workers), "--max_steps", "100000", "--save_steps", "0",
+            "--collective_timeout_s", "120"));
+      });
+      long deadline = System.nanoTime() + 120_000_000_000L;
+      while (ProgressFile.read(out).map(p -> p.step() < 3).orElse(true)) {
+        assertTrue(System.nanoTime() < deadline, "training did not get going");
+        Thread.sleep(50);
+      }
+      long cancelled = System.nanoTime();
+      spark.sparkContext().cancelJobGroup("train-cancel");
+      ExecutionException e = assertThrows(ExecutionException.class, () -> run.get(60, TimeUnit.SECONDS));
+      assertTrue(String.valueOf(e.getCause().getMessage()).contains("cancelled"), String.valueOf(e.getCause()));
+      long lastEnd = tasks.awaitAllEnded(Duration.ofSeconds(30));
+      assertTrue(lastEnd - cancelled < 5_000_000_000L, "workers ended " + (lastEnd - cancelled) / 1_000_000
+          + " ms after the cancellation");
+      Thread.sleep(1000);
+      assertEquals(workers, tasks.started(), "the driver relaunched the cancelled run");
+    } finally {
+      spark.sparkContext().removeSparkListener(tasks);
+      driver.shutdownNow();
+    }
   }
 
   @Test
