@@ -1,16 +1,15 @@
 package io.m3spark.jobs.train;
 
 import io.m3spark.cli.UsageException;
+import io.m3spark.io.OutputFolder;
 import io.m3spark.train.checkpoint.CheckpointReader;
 import io.m3spark.train.checkpoint.TrainerState;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * Where a run starts: {@code --resume_from_checkpoint} as the Hugging Face Trainer reads it (a folder, or
@@ -26,10 +25,12 @@ final class ResumePoint {
   private ResumePoint() {}
 
   /**
-   * The checkpoint folder to resume from, or null for a fresh start. Besides the Trainer's values, {@code auto} resumes
-   * from the newest checkpoint when there is one and starts fresh otherwise — what a scheduler's task retry wants.
+   * The checkpoint folder to resume from (a path or a Hadoop URI, as {@code outputDir} may be), or null for a fresh
+   * start. Besides the Trainer's values, {@code auto} resumes from the newest checkpoint when there is one and starts
+   * fresh otherwise — what a scheduler's task retry wants.
    */
-  static Path resolve(String flag, Path outputDir) throws IOException, UsageException {
+  static OutputFolder resolve(String flag, OutputFolder outputDir, Configuration conf)
+      throws IOException, UsageException {
     if (flag == null || flag.isBlank() || flag.equalsIgnoreCase("false")) {
       return null;
     }
@@ -40,15 +41,15 @@ final class ResumePoint {
       return CheckpointReader.latest(outputDir).orElseThrow(() -> new UsageException(
           "--resume_from_checkpoint True: no complete checkpoint-N folder in " + outputDir));
     }
-    Path p = Paths.get(flag);
-    if (!Files.isDirectory(p)) {
+    OutputFolder p = OutputFolder.open(flag, conf);
+    if (!p.exists("")) {
       throw new UsageException("--resume_from_checkpoint: no such checkpoint folder: " + p);
     }
     return p;
   }
 
   /** Refuses a resume whose flags differ from the checkpoint's in anything but {@link #MAY_CHANGE}. */
-  static void checkFlags(Path checkpoint, Map<String, String> now) throws IOException, UsageException {
+  static void checkFlags(OutputFolder checkpoint, Map<String, String> now) throws IOException, UsageException {
     TrainerState saved = CheckpointReader.readTrainerState(checkpoint);
     List<String> changed = new ArrayList<>();
     for (Map.Entry<String, String> e : saved.flags().entrySet()) {

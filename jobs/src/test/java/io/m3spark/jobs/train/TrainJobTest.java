@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.m3spark.cli.ArgParser;
 import io.m3spark.cli.UsageException;
+import io.m3spark.io.OutputFolder;
 import io.m3spark.jobs.TinyM3;
 import io.m3spark.jobs.spark.SparkSessions;
 import io.m3spark.model.LoadOptions;
@@ -71,7 +72,7 @@ class TrainJobTest {
     return TrainJob.run(spark, ArgParser.parse(TrainArgs.class, flags.toArray(String[]::new)));
   }
 
-  private static Map<String, float[]> weights(Path folder) throws IOException {
+  static Map<String, float[]> weights(Path folder) throws IOException {
     SafetensorsFile f = SafetensorsFile.open(folder.resolve("model.safetensors"));
     Map<String, float[]> out = new TreeMap<>();
     for (String name : f.names()) {
@@ -87,7 +88,7 @@ class TrainJobTest {
     assertEquals(6, r.steps());
     assertTrue(Files.isDirectory(straight.resolve("checkpoint-3")));
     assertTrue(Files.isDirectory(straight.resolve("checkpoint-6")));
-    assertEquals(6, ProgressFile.read(straight).orElseThrow().step());
+    assertEquals(6, ProgressFile.read(OutputFolder.local(straight)).orElseThrow().step());
 
     Path resumed = tmp.resolve("resumed");
     Files.createDirectories(resumed);
