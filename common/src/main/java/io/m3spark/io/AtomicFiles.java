@@ -74,7 +74,7 @@ public final class AtomicFiles {
     Files.createDirectories(abs.getParent());
     while (true) {
       try {
-        return Files.createFile(abs.resolveSibling(tempName(abs, ".tmp")));
+        return Files.createFile(abs.resolveSibling(temporaryName(abs.getFileName().toString(), "tmp")));
       } catch (FileAlreadyExistsException e) {
         // another writer drew the same name: draw again
       }
@@ -87,7 +87,7 @@ public final class AtomicFiles {
     Files.createDirectories(abs.getParent());
     while (true) {
       try {
-        return Files.createDirectory(abs.resolveSibling(tempName(abs, "." + purpose)));
+        return Files.createDirectory(abs.resolveSibling(temporaryName(abs.getFileName().toString(), purpose)));
       } catch (FileAlreadyExistsException e) {
         // another writer drew the same name: draw again
       }
@@ -103,7 +103,11 @@ public final class AtomicFiles {
     }
   }
 
-  private static String tempName(Path target, String suffix) {
-    return "." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE) + suffix;
+  /**
+   * The name of a new hidden sibling of {@code name}: {@code .name.<random>.<purpose>}. Never a name any reader looks
+   * for, and hidden from Hadoop's input formats, so a leftover of a killed job is ignored.
+   */
+  public static String temporaryName(String name, String purpose) {
+    return "." + name + "." + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE) + "." + purpose;
   }
 }

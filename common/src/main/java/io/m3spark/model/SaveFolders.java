@@ -1,14 +1,12 @@
 package io.m3spark.model;
 
+import io.m3spark.io.Trees;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Set;
 
 /** Puts a fully written temporary folder in place of a model folder. */
@@ -57,23 +55,8 @@ final class SaveFolders {
   }
 
   static void deleteRecursively(Path p) {
-    if (!Files.exists(p)) {
-      return;
-    }
     try {
-      Files.walkFileTree(p, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-          Files.delete(dir);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+      Trees.delete(p);
     } catch (IOException ignored) {
       // best effort: a leftover hidden temp folder is harmless
     }

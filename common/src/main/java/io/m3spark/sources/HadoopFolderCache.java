@@ -1,7 +1,10 @@
 package io.m3spark.sources;
 
+import io.m3spark.io.HadoopStore;
+import io.m3spark.io.Locations;
+import io.m3spark.io.Trees;
 import java.io.IOException;
-import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
@@ -13,7 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -23,32 +26,57 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Local copies of remote model folders. An entry is named by the folder's name and a hash of its URI and every file's
- * path, size and modification time, so an unchanged folder is copied once and a changed file gives a new entry. A copy
- * is made in a temporary folder and renamed into place, so an entry that exists is complete; a lock per entry keeps two
- * executors on one host from copying it twice.
+ * Local copies of remote files and folders: model folders, and a training run's data and the checkpoint it resumes
+ * from. An entry is named by the remote's name and a hash of its URI and every file's path, size and modification
+ * time, so an unchanged remote is copied once per host and a changed file gives a new entry. A copy is made in a
+ * temporary folder and renamed into place, so an entry that exists is complete; a lock per entry keeps two executors
+ * on one host from copying it twice.
  */
 public final class HadoopFolderCache {
   private static final Logger LOG = LoggerFactory.getLogger(HadoopFolderCache.class);
 
   private final Path cacheDir;
 
-  private record RemoteFile(String relativePath, LocatedFileStatus status) {}
+  /** A remote file, by its path relative to the copied root ({@code ""} when the root is this file). */
+  private record RemoteFile(String relativePath, FileStatus status) {}
 
   public HadoopFolderCache(Path cacheDir) {
     this.cacheDir = cacheDir;
   }
 
-  /** The local copy of the folder {@code remote}, copied now unless an up-to-date copy exists. */
-  @SuppressWarnings("try") // the resource is held for its scope, not used
+  /** The local copy of the folder {@code remote} (the entry is the copy), made now unless an up-to-date one exists. */
   public Path localCopy(org.apache.hadoop.fs.Path remote, Configuration conf) throws IOException {
     FileSystem fs = remote.getFileSystem(conf);
     FileStatus root = fs.getFileStatus(remote); // FileNotFoundException names the path
     if (!root.isDirectory()) {
       throw new NotDirectoryException(remote + " is a file; a model is a folder (config.json, weights, tokenizer)");
     }
-    List<RemoteFile> files = list(fs, root.getPath());
-    Path entry = cacheDir.resolve(root.getPath().getName() + "-" + cacheKey(root.getPath().toString(), files));
+    return entry(fs, root, "");
+  }
+
+  /**
+   * A local path for {@code location}: a local path or {@code file:} URI as it is; a Hadoop URI's file or folder
+   * copied into this cache under its own name ({@code <entry>/<name>}), since names carry meaning where the copy is
+   * read (training files' {@code .jsonl}, {@code no_in_batch_neg} markers, {@code checkpoint-N}).
+   */
+  public Path localPath(String location, Configuration conf) throws IOException {
+    Optional<URI> uri = Locations.hadoopUri(location);
+    if (uri.isEmpty()) {
+      return Locations.localPath(location);
+    }
+    org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(uri.get());
+    FileSystem fs = remote.getFileSystem(conf);
+    FileStatus root = fs.getFileStatus(remote);
+    String name = root.getPath().getName();
+    return entry(fs, root, name).resolve(name);
+  }
+
+  /** The entry holding a copy of {@code root} under {@code inside} ({@code ""}: the entry is the copy). */
+  @SuppressWarnings("try") // the resource is held for its scope, not used
+  private Path entry(FileSystem fs, FileStatus root, String inside) throws IOException {
+    List<RemoteFile> files = root.isDirectory() ? list(fs, root.getPath()) : List.of(new RemoteFile("", root));
+    String key = cacheKey(root.getPath() + (inside.isEmpty() ? "" : "\0named"), files);
+    Path entry = cacheDir.resolve(root.getPath().getName() + "-" + key);
     if (Files.isDirectory(entry)) {
       return entry;
     }
@@ -56,7 +84,7 @@ public final class HadoopFolderCache {
       if (Files.isDirectory(entry)) { // another process copied it while we waited
         return entry;
       }
-      copy(fs, root.getPath(), files, entry);
+      copy(fs, root, files, entry, inside);
     }
     return entry;
   }
@@ -92,37 +120,23 @@ public final class HadoopFolderCache {
     }
   }
 
-  private void copy(FileSystem fs, org.apache.hadoop.fs.Path root, List<RemoteFile> files, Path entry) throws IOException {
+  private void copy(FileSystem fs, FileStatus root, List<RemoteFile> files, Path entry, String inside)
+      throws IOException {
     long bytes = files.stream().mapToLong(f -> f.status().getLen()).sum();
-    LOG.info("Copying {} ({} files, {} bytes) to {}", root, files.size(), bytes, entry);
+    LOG.info("Copying {} ({} files, {} bytes) to {}", root.getPath(), files.size(), bytes, entry.resolve(inside));
     Files.createDirectories(cacheDir);
     Path tmp = Files.createTempDirectory(cacheDir, "." + entry.getFileName() + ".tmp-");
     try {
+      Path copy = tmp.resolve(inside);
+      if (root.isDirectory()) {
+        Files.createDirectories(copy); // an empty folder is copied as one
+      }
       for (RemoteFile f : files) {
-        Path target = tmp.resolve(f.relativePath());
-        Files.createDirectories(target.getParent());
-        try (InputStream in = fs.open(f.status().getPath())) {
-          Files.copy(in, target);
-        }
-        if (Files.size(target) != f.status().getLen()) {
-          throw new IOException(f.status().getPath() + " changed while it was being copied (" + f.status().getLen()
-              + " bytes listed, " + Files.size(target) + " read); run again");
-        }
+        HadoopStore.download(fs, f.status(), f.relativePath().isEmpty() ? copy : copy.resolve(f.relativePath()));
       }
       Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE);
     } finally {
-      deleteRecursively(tmp);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+      Trees.delete(tmp);
     }
   }
 }

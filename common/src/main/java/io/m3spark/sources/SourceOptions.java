@@ -55,6 +55,13 @@ public record SourceOptions(String cacheDir, Map<String, String> env, Map<String
     return Path.of(getenv("HOME").orElse(System.getProperty("user.home")));
   }
 
+  /** A Hadoop Configuration: the cluster's *-site.xml files on the classpath plus {@link #hadoopProperties}. */
+  public org.apache.hadoop.conf.Configuration hadoopConfiguration() {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    hadoopProperties.forEach(conf::set);
+    return conf;
+  }
+
   /** Where copies of Hadoop model folders are cached: {@code M3SPARK_MODEL_CACHE}, else {@code ~/.cache/m3spark/models}. */
   public Path copyCacheDir() {
     return getenv("M3SPARK_MODEL_CACHE").map(Path::of).orElseGet(() -> home().resolve(DEFAULT_COPY_CACHE));

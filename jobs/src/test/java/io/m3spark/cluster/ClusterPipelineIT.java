@@ -175,4 +175,39 @@ class ClusterPipelineIT {
         RUN_SPECIFIC);
     assertTrue(Files.size(cluster.resolve("model/training_loss.png")) > 0);
   }
+
+  /**
+   * Training data, checkpoints and model, and evaluation results on stores every executor sees through Hadoop's
+   * FileSystem API rather than java.nio: a store with atomic rename ({@code m3test://}, as HDFS), one without
+   * ({@code m3obj://}, as S3) and a {@code file:} URI — the test FileSystems, shipped to the cluster as a jar, serve
+   * this machine's disk, which the loopback cluster's JVMs share.
+   */
+  @Test
+  @Order(8)
+  void trainAndEvaluateOnHadoopStores() throws Exception {
+    List<String> stores = new ArrayList<>(TRAINING_THREADS);
+    stores.addAll(List.of("--jars", TestFileSystems.jar(dir).toString(),
+        "--conf", "spark.hadoop.fs.m3test.impl=io.m3spark.jobs.testfs.LocalDiskFileSystem",
+        "--conf", "spark.hadoop.fs.m3obj.impl=io.m3spark.jobs.testfs.LocalDiskFileSystem$WithoutRename",
+        "--conf", "spark.hadoop.m3spark.object-store-schemes=m3obj"));
+    LocalCluster.Run train = spark.submit("train-stores", stores, "train", "--model_name_or_path", model,
+        "--train_data", "m3test://" + local.resolve("mined.jsonl"), "--output_dir", "m3obj://" + cluster.resolve(
+        "model-store"), "--num_workers", "2", "--train_group_size", "3", "--query_max_len", "16", "--passage_max_len",
+        "32", "--per_device_train_batch_size", "2", "--learning_rate", "1e-3", "--max_steps", "4", "--save_steps", "2",
+        "--logging_steps", "1", "--unified_finetuning", "--use_self_distill", "--hidden_dropout_prob", "0.1",
+        "--dataloader_drop_last", "True", "--seed", "7");
+    assertEquals(0, train.exitCode(), train.tail());
+    Set<String> numbers = Set.of("training_loss.png", "training_loss.json", "progress.json");
+    sameModel(local.resolve("model"), cluster.resolve("model-store"), 0, numbers);
+    sameModel(local.resolve("model/checkpoint-4"), cluster.resolve("model-store/checkpoint-4"), 0, numbers);
+
+    LocalCluster.Run evaluate = spark.submit("evaluate-stores", stores, "evaluate", "--eval_name", "cluster-suite",
+        "--dataset_dir", local.resolve("eval-set").toString(), "--splits", "test", "--embedder_name_or_path", model,
+        "--retrieval_mode", "dense", "sparse", "all", "--search_top_k", "20", "--k_values", "1", "5", "10",
+        "--embedder_query_max_length", "32", "--embedder_passage_max_length", "64", "--output_dir",
+        cluster.resolve("evaluate-store").toUri().toString(), "--eval_output_method", "json", "--eval_output_path",
+        "m3test://" + cluster.resolve("evaluate-store.json"));
+    assertEquals(0, evaluate.exitCode(), evaluate.tail());
+    sameJson(local.resolve("evaluate/eval_results.json"), cluster.resolve("evaluate-store.json"), 1e-6, RUN_SPECIFIC);
+  }
 }

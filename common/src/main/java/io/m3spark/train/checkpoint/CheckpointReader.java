@@ -1,5 +1,6 @@
 package io.m3spark.train.checkpoint;
 
+import io.m3spark.io.OutputFolder;
 import io.m3spark.model.LoadOptions;
 import io.m3spark.model.M3Model;
 import io.m3spark.train.precision.LossScalerState;
@@ -11,7 +12,8 @@ import java.util.Optional;
 
 /**
  * Reads what {@link CheckpointWriter} wrote. The model weights are in the checkpoint folder in Hugging Face layout
- * and load with {@link M3Model#load(Path, LoadOptions)}; {@link #read} gives everything else.
+ * and load with {@link M3Model#load(Path, LoadOptions)}; {@link #read} gives everything else, from a local folder (a
+ * checkpoint on a Hadoop store is copied to the local disk first).
  */
 public final class CheckpointReader {
   static final String SCHEDULER = "scheduler.json";
@@ -21,14 +23,17 @@ public final class CheckpointReader {
   private CheckpointReader() {}
 
   /** The complete checkpoint with the highest step in {@code outputDir}, if any; interrupted writes are ignored. */
-  public static Optional<Path> latest(Path outputDir) throws IOException {
-    List<Path> all = CheckpointFolders.complete(outputDir);
+  public static Optional<OutputFolder> latest(OutputFolder outputDir) throws IOException {
+    List<OutputFolder> all = CheckpointFolders.complete(outputDir);
     return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
   }
 
-  /** Only the trainer state (step, data position, flags): cheap, where the optimizer's moments are not needed. */
-  public static TrainerState readTrainerState(Path folder) throws IOException {
-    return CheckpointJson.read(folder.resolve(CheckpointFolders.TRAINER_STATE), TrainerState.class);
+  /**
+   * Only the trainer state (step, data position, flags), read where the checkpoint is stored: cheap, where the weights
+   * and the optimizer's moments are not needed.
+   */
+  public static TrainerState readTrainerState(OutputFolder checkpoint) throws IOException {
+    return CheckpointJson.MAPPER.readValue(checkpoint.read(CheckpointFolders.TRAINER_STATE), TrainerState.class);
   }
 
   /** Optimizer, scheduler, RNG and trainer state of the checkpoint in {@code folder}. */

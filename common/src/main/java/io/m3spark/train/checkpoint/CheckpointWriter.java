@@ -1,6 +1,8 @@
 package io.m3spark.train.checkpoint;
 
 import io.m3spark.io.AtomicFiles;
+import io.m3spark.io.OutputFolder;
+import io.m3spark.io.Trees;
 import io.m3spark.model.M3Model;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,26 +18,27 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Everything goes into a hidden temporary folder that is renamed to {@code checkpoint-N} only once complete: a job
  * killed mid-write leaves a {@code .tmp} folder that {@link CheckpointReader#latest} ignores, never a half checkpoint
- * that a resume would pick up. After each write the oldest complete checkpoints beyond {@code save_total_limit} are
- * deleted.
+ * that a resume would pick up. On a Hadoop store that folder is then published ({@link OutputFolder#publishFolder})
+ * with {@code trainer_state.json} uploaded last, so the rule holds on object stores too. After each write the oldest
+ * complete checkpoints beyond {@code save_total_limit} are deleted, on the store.
  */
 public final class CheckpointWriter {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointWriter.class);
 
-  private final Path outputDir;
+  private final OutputFolder outputDir;
   private final int saveTotalLimit;
 
   /** @param saveTotalLimit how many checkpoints to keep; 0 keeps all (Hugging Face's {@code None}) */
-  public CheckpointWriter(Path outputDir, int saveTotalLimit) {
+  public CheckpointWriter(OutputFolder outputDir, int saveTotalLimit) {
     if (saveTotalLimit < 0) {
       throw new IllegalArgumentException("save_total_limit must be >= 0 (0 keeps all), got " + saveTotalLimit);
     }
-    this.outputDir = outputDir.toAbsolutePath().normalize();
+    this.outputDir = outputDir;
     this.saveTotalLimit = saveTotalLimit;
   }
 
   /** Writes the checkpoint for {@code state.trainer().globalStep()}, replacing one of the same step, and prunes. */
-  public Path write(M3Model model, TrainingState state) throws IOException {
+  public OutputFolder write(M3Model model, TrainingState state) throws IOException {
     return write(model, state, List.of());
   }
 
@@ -44,8 +47,9 @@ public final class CheckpointWriter {
    * {@code training_loss.json}: the output folder's copy is only rewritten every {@value LossLog#REWRITE_EVERY} steps,
    * so a resume takes the history from the checkpoint ({@link LossLog#resume}).
    */
-  public Path write(M3Model model, TrainingState state, List<LossRecord> lossHistory) throws IOException {
-    Path target = CheckpointFolders.folder(outputDir, state.trainer().globalStep());
+  public OutputFolder write(M3Model model, TrainingState state, List<LossRecord> lossHistory) throws IOException {
+    String name = CheckpointFolders.name(state.trainer().globalStep());
+    Path target = outputDir.local(name);
     Path tmp = AtomicFiles.tempSiblingFolder(target, "tmp");
     try {
       model.save(tmp);
@@ -65,8 +69,9 @@ public final class CheckpointWriter {
       deleteQuietly(tmp, e);
       throw e;
     }
-    prune(target);
-    return target;
+    outputDir.publishFolder(name, CheckpointFolders.TRAINER_STATE);
+    prune(name);
+    return outputDir.child(name);
   }
 
   /** Renames the finished folder into place; an older checkpoint of the same step (a re-run) is set aside first. */
@@ -82,19 +87,19 @@ public final class CheckpointWriter {
     Trees.delete(old);
   }
 
-  private void prune(Path justWritten) throws IOException {
+  private void prune(String justWritten) throws IOException {
     if (saveTotalLimit == 0) {
       return;
     }
-    List<Path> all = CheckpointFolders.complete(outputDir);
+    List<OutputFolder> all = CheckpointFolders.complete(outputDir);
     int excess = all.size() - saveTotalLimit;
-    for (Path p : all) {
+    for (OutputFolder p : all) {
       if (excess <= 0) {
         break;
       }
-      if (!p.equals(justWritten)) {
+      if (!p.name().equals(justWritten)) {
         LOG.info("save_total_limit {}: deleting {}", saveTotalLimit, p);
-        Trees.delete(p);
+        CheckpointFolders.delete(outputDir, p.name());
         excess--;
       }
     }

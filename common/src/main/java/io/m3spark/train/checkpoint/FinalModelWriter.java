@@ -1,6 +1,8 @@
 package io.m3spark.train.checkpoint;
 
 import io.m3spark.io.AtomicFiles;
+import io.m3spark.io.OutputFolder;
+import io.m3spark.io.Trees;
 import io.m3spark.model.M3Model;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,6 +23,8 @@ import org.slf4j.LoggerFactory;
 public final class FinalModelWriter {
   private static final Logger LOG = LoggerFactory.getLogger(FinalModelWriter.class);
   static final String[] HEAD_FILES = {"colbert_linear.pt", "sparse_linear.pt"};
+  /** Written last, and removed first: a folder with it holds a complete model. */
+  static final String CONFIG = "config.json";
 
   private FinalModelWriter() {}
 
@@ -29,25 +33,33 @@ public final class FinalModelWriter {
    * without unified fine-tuning the head files then come from {@code baseModelFolder}. A head file the base lacks
    * keeps what the model holds (the heads it was initialised with), with a warning.
    *
-   * <p>The model is saved complete into a staging folder first, then its files are moved in one by one (each move
-   * atomic), {@code config.json} last: a crash leaves the previous files or the new ones, never a truncated file.
+   * <p>The model is saved complete into a staging folder first (the base's heads included), then an earlier model's
+   * {@code config.json} is deleted and the files are moved in and published one by one, each atomically,
+   * {@code config.json} last: whatever the store, a crash leaves no {@code config.json} or a complete model, never a
+   * truncated file or a model mixing two runs' files under a config that says it is complete.
    */
-  public static void write(M3Model model, Path folder, boolean unifiedFinetuning, Path baseModelFolder)
+  public static void write(M3Model model, OutputFolder folder, boolean unifiedFinetuning, Path baseModelFolder)
       throws IOException {
-    Path staging = folder.resolve(".final-model");
+    Path staging = folder.local(".final-model");
     Trees.delete(staging);
     model.save(staging);
+    if (!unifiedFinetuning) {
+      copyBaseHeads(baseModelFolder, staging);
+    }
     List<Path> files;
     try (Stream<Path> list = Files.list(staging)) {
-      files = list.sorted(Comparator.comparing((Path p) -> p.getFileName().toString().equals("config.json"))).toList();
+      files = list.sorted(Comparator.comparing((Path p) -> p.getFileName().toString().equals(CONFIG))).toList();
     }
+    folder.delete(CONFIG);
     for (Path f : files) {
-      AtomicFiles.moveInto(f, folder.resolve(f.getFileName().toString()));
+      String name = f.getFileName().toString();
+      AtomicFiles.moveInto(f, folder.local(name));
+      folder.publish(name);
     }
     Trees.delete(staging);
-    if (unifiedFinetuning) {
-      return;
-    }
+  }
+
+  private static void copyBaseHeads(Path baseModelFolder, Path staging) throws IOException {
     for (String name : HEAD_FILES) {
       Path source = baseModelFolder.resolve(name);
       if (!Files.isRegularFile(source)) {
@@ -55,15 +67,7 @@ public final class FinalModelWriter {
             baseModelFolder, name);
         continue;
       }
-      // each file replaced atomically: a crash leaves the saved head or the base's, never a truncated file
-      Path target = folder.resolve(name);
-      Path tmp = AtomicFiles.tempSibling(target);
-      try {
-        Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
-        AtomicFiles.moveInto(tmp, target);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      Files.copy(source, staging.resolve(name), StandardCopyOption.REPLACE_EXISTING);
     }
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.m3spark.io.AtomicFiles;
+import io.m3spark.io.OutputFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,20 +29,20 @@ public final class LossLog {
   static final String PNG_FILE = "training_loss.png";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Path outputDir;
+  private final OutputFolder outputDir;
   private final List<LossRecord> records = new ArrayList<>();
   private long lastWrittenStep = -1;
 
-  public LossLog(Path outputDir) {
+  public LossLog(OutputFolder outputDir) {
     this.outputDir = outputDir;
   }
 
   /**
-   * A log that continues a resumed run: the history saved in {@code checkpoint} (its {@code training_loss.json},
-   * {@link TrainerState#lossHistoryLength} entries). Entries the output folder's file holds beyond the checkpoint are
-   * dropped, because the resumed run logs those steps again.
+   * A log that continues a resumed run: the history saved in {@code checkpoint}, a local folder (its
+   * {@code training_loss.json}, {@link TrainerState#lossHistoryLength} entries). Entries the output folder's file holds
+   * beyond the checkpoint are dropped, because the resumed run logs those steps again.
    */
-  public static LossLog resume(Path outputDir, Path checkpoint, int keep) throws IOException {
+  public static LossLog resume(OutputFolder outputDir, Path checkpoint, int keep) throws IOException {
     LossLog log = new LossLog(outputDir);
     Path file = checkpoint.resolve(JSON_FILE);
     if (Files.exists(file)) {
@@ -73,8 +74,10 @@ public final class LossLog {
   }
 
   private void write() throws IOException {
-    writeJson(outputDir.resolve(JSON_FILE), records);
-    LossChart.write(outputDir.resolve(PNG_FILE), records);
+    writeJson(outputDir.local(JSON_FILE), records);
+    outputDir.publish(JSON_FILE);
+    LossChart.write(outputDir.local(PNG_FILE), records);
+    outputDir.publish(PNG_FILE);
     lastWrittenStep = records.isEmpty() ? lastWrittenStep : records.get(records.size() - 1).step();
   }
 

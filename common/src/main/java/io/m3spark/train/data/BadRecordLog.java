@@ -17,7 +17,6 @@ import java.util.TreeMap;
  * reason, raw). The quarantine file replaces any earlier one only when the load finishes.
  */
 final class BadRecordLog implements Closeable {
-  static final String QUARANTINE_FILE = "bad-records.jsonl";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final boolean skip;
@@ -29,7 +28,7 @@ final class BadRecordLog implements Closeable {
   BadRecordLog(boolean skip, Path quarantineDir) throws IOException {
     this.skip = skip;
     this.quarantine = quarantineDir == null ? null
-        : AtomicTextFile.create(Files.createDirectories(quarantineDir).resolve(QUARANTINE_FILE));
+        : AtomicTextFile.create(Files.createDirectories(quarantineDir).resolve(DataLoadOptions.QUARANTINE_FILE));
   }
 
   /** Records {@code bad}; throws in strict mode. */

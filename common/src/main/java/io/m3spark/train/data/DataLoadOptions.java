@@ -14,13 +14,15 @@ import java.nio.file.Path;
  * @param smallThreshold same-dataset mode: files with fewer records are pooled (in a folder) or skipped (given directly)
  * @param dropThreshold same-dataset mode: a pool with fewer records is dropped
  * @param skipBadRecords {@code --skip_bad_records}: skip and count bad records instead of stopping at the first
- * @param quarantineDir where skipped records are written ({@code bad-records.jsonl}), or null; give it on
+ * @param quarantineDir where skipped records are written ({@value #QUARANTINE_FILE}), or null; give it on
  *     one rank only, since every rank loads the same data
  * @param cachePath {@code --cache_path}: where the validated offset index of each file is kept, so a restarted job
  *     skips re-validation; null for none
  */
 public record DataLoadOptions(int groupSize, boolean knowledgeDistillation, boolean sameDatasetWithinBatch,
     int smallThreshold, int dropThreshold, boolean skipBadRecords, Path quarantineDir, Path cachePath) {
+  /** The quarantine file's name in {@link #quarantineDir}. */
+  public static final String QUARANTINE_FILE = "bad-records.jsonl";
 
   public DataLoadOptions {
     if (groupSize < 1) {

@@ -38,7 +38,7 @@ public final class TrainDataLoader {
       BadRecordSummary skipped = log.summary();
       if (skipped.total() > 0) {
         LOG.warn("train_data: {}{}", skipped.describe(), options.quarantineDir() == null ? ""
-            : " (written to " + options.quarantineDir().resolve(BadRecordLog.QUARANTINE_FILE) + ")");
+            : " (written to " + options.quarantineDir().resolve(DataLoadOptions.QUARANTINE_FILE) + ")");
       }
       if (datasets.stream().mapToInt(d -> d.spec().size()).sum() == 0) {
         throw new TrainDataException("no training records in " + paths

@@ -3,10 +3,8 @@ package io.m3spark.train.loop;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.m3spark.io.AtomicFiles;
+import io.m3spark.io.OutputFolder;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -23,7 +21,7 @@ public final class ProgressFile {
 
   private ProgressFile() {}
 
-  static void write(Path outputDir, long step, long totalSteps, double loss, double lr, double samplesPerSecond,
+  static void write(OutputFolder outputDir, long step, long totalSteps, double loss, double lr, double samplesPerSecond,
       double etaSeconds, String line) throws IOException {
     ObjectNode o = JSON.createObjectNode();
     o.put("step", step);
@@ -33,21 +31,21 @@ public final class ProgressFile {
     o.put("samples_per_second", samplesPerSecond);
     o.put("eta_seconds", etaSeconds);
     o.put("line", line);
-    AtomicFiles.writeString(outputDir.resolve(NAME), JSON.writeValueAsString(o));
+    outputDir.writeString(NAME, JSON.writeValueAsString(o));
   }
 
   /** The latest progress in {@code outputDir}, if the file exists and parses. */
-  public static Optional<Progress> read(Path outputDir) {
-    Path file = outputDir.resolve(NAME);
-    if (!Files.isRegularFile(file)) {
-      return Optional.empty();
-    }
+  public static Optional<Progress> read(OutputFolder outputDir) {
     try {
-      JsonNode o = JSON.readTree(file.toFile());
+      if (!outputDir.exists(NAME)) {
+        return Optional.empty();
+      }
+      JsonNode o = JSON.readTree(outputDir.read(NAME));
       return Optional.of(new Progress(o.path("step").asLong(), o.path("total_steps").asLong(),
           o.path("line").asText()));
     } catch (IOException e) {
-      return Optional.empty(); // replaced atomically, so this is a file of another writer; the next poll retries
+      // replaced atomically, so this is a file of another writer or one being replaced; the next poll retries
+      return Optional.empty();
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.m3spark.train.loop;
 
+import io.m3spark.io.OutputFolder;
 import io.m3spark.model.M3Model;
 import io.m3spark.train.AdamW;
 import io.m3spark.train.LrSchedule;
@@ -52,11 +53,12 @@ public final class TrainLoop {
    * What a run trains and where it writes.
    *
    * @param schedule the learning-rate schedule (its {@code current_step} is ignored; the loop tracks steps)
+   * @param outputDir where rank 0 writes progress, the loss log, checkpoints and the final model
    * @param flags the run's flags by name, stored in every checkpoint
    * @param baseModelFolder the folder the run started from, for the head files of a dense-only run's output
    */
   public record Run(M3Model model, TrainStep step, AdamW optimizer, SchedulerState schedule, EpochPlan plan,
-      BatchAssembler assembler, Collective collective, Path outputDir, int saveTotalLimit, long seed,
+      BatchAssembler assembler, Collective collective, OutputFolder outputDir, int saveTotalLimit, long seed,
       Map<String, String> flags, boolean unifiedFinetuning, Path baseModelFolder) {}
 
   /** What the run did, as this rank saw it (sent from the worker to the driver). */
@@ -75,7 +77,7 @@ public final class TrainLoop {
   }
 
   /**
-   * @param resumeFolder the checkpoint the model was loaded from, or null for a fresh run
+   * @param resumeFolder the checkpoint the model was loaded from (a local folder), or null for a fresh run
    * @param resume that checkpoint's state
    */
   public Summary train(Path resumeFolder, TrainingState resume) throws IOException {
@@ -145,7 +147,7 @@ public final class TrainLoop {
       }
       if (settings.saveSteps() > 0 && step % settings.saveSteps() == 0) {
         if (lead) {
-          Path written = checkpoints.write(run.model(), checkpointState(step, applied, forwards,
+          OutputFolder written = checkpoints.write(run.model(), checkpointState(step, applied, forwards,
               cursor.position(), lossLog), lossLog.records());
           LOG.info("saved {}", written);
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import io.m3spark.io.OutputFolder;
 import io.m3spark.model.M3Model;
 import io.m3spark.train.AdamW;
 import io.m3spark.train.AdamWState;
@@ -64,7 +65,7 @@ class CheckpointRoundTripTest {
     TrainingState saved = state(10);
     Path ckpt;
     try (M3Model model = TinyM3.load(TinyM3.folder())) {
-      ckpt = new CheckpointWriter(out, 0).write(model, saved);
+      ckpt = Path.of(new CheckpointWriter(OutputFolder.local(out), 0).write(model, saved).location());
       assertEquals(out.toAbsolutePath().resolve("checkpoint-10"), ckpt);
       try (M3Model back = TinyM3.load(ckpt)) {
         assertEquals(model.parameters().keySet(), back.parameters().keySet());
@@ -111,7 +112,7 @@ class CheckpointRoundTripTest {
   @Test
   void sameStepIsReplaced() throws Exception {
     try (M3Model model = TinyM3.load(TinyM3.folder())) {
-      CheckpointWriter w = new CheckpointWriter(out, 0);
+      CheckpointWriter w = new CheckpointWriter(OutputFolder.local(out), 0);
       w.write(model, state(10));
       TrainingState second = new TrainingState(state(10).optimizer(), state(10).scheduler(), new RngState(Map.of()),
           state(10).trainer());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.m3spark.io.OutputFolder;
 import io.m3spark.model.M3Model;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ class FinalModelWriterTest {
       // heads that differ from the base: copying must win over what the model holds
       model.parameters().get("colbert_linear.weight").addi(1f);
       model.parameters().get("sparse_linear.bias").addi(1f);
-      FinalModelWriter.write(model, out, false, base);
+      FinalModelWriter.write(model, OutputFolder.local(out), false, base);
     }
     for (String head : FinalModelWriter.HEAD_FILES) {
       assertArrayEquals(Files.readAllBytes(base.resolve(head)), Files.readAllBytes(out.resolve(head)), head);
@@ -39,7 +40,7 @@ class FinalModelWriterTest {
     float[] trained;
     try (M3Model model = TinyM3.load(base)) {
       trained = model.parameters().get("colbert_linear.weight").addi(1f).toFloatArray();
-      FinalModelWriter.write(model, out, true, base);
+      FinalModelWriter.write(model, OutputFolder.local(out), true, base);
     }
     try (M3Model back = TinyM3.load(out)) {
       assertArrayEquals(trained, back.parameters().get("colbert_linear.weight").toFloatArray());

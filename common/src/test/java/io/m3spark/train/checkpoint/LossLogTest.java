@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.m3spark.io.OutputFolder;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -36,7 +37,7 @@ class LossLogTest {
 
   @Test
   void jsonRoundTripsAndIsRewrittenEveryHundredSteps() throws Exception {
-    LossLog log = new LossLog(out);
+    LossLog log = new LossLog(OutputFolder.local(out));
     Path json = out.resolve("training_loss.json");
     for (long step = 1; step <= 99; step++) {
       log.record(record(step));
@@ -57,22 +58,22 @@ class LossLogTest {
 
   @Test
   void resumeTakesTheHistoryTheCheckpointSaved() throws Exception {
-    LossLog log = new LossLog(out);
+    LossLog log = new LossLog(OutputFolder.local(out));
     for (long step = 1; step <= 120; step++) {
       log.record(record(step));
     }
     Path checkpoint = Files.createDirectories(out.resolve("checkpoint-120"));
     LossLog.writeJson(checkpoint.resolve(LossLog.JSON_FILE), log.records());
     // the output folder's file lags (rewritten every 100 steps) and a later run may have logged past the checkpoint
-    LossLog resumed = LossLog.resume(out, checkpoint, 120);
+    LossLog resumed = LossLog.resume(OutputFolder.local(out), checkpoint, 120);
     assertEquals(log.records(), resumed.records());
-    assertEquals(log.records().subList(0, 100), LossLog.resume(out, checkpoint, 100).records());
-    assertThrows(IOException.class, () -> LossLog.resume(out, checkpoint, 121));
+    assertEquals(log.records().subList(0, 100), LossLog.resume(OutputFolder.local(out), checkpoint, 100).records());
+    assertThrows(IOException.class, () -> LossLog.resume(OutputFolder.local(out), checkpoint, 121));
   }
 
   @Test
   void pngDecodesAndShowsEveryLine() throws Exception {
-    LossLog log = new LossLog(out);
+    LossLog log = new LossLog(OutputFolder.local(out));
     List<LossRecord> records = new ArrayList<>();
     for (long step = 1; step <= 300; step++) {
       records.add(record(step));

@@ -122,8 +122,8 @@ class OnDemandRecordsTest {
     Files.setLastModifiedTime(f, mtime);
     TrainData cached = new TrainDataLoader(lenient.withSkipBadRecords(dir.resolve("q2"))).load(List.of(f), 2);
     assertEquals(first.skipped(), cached.skipped());
-    assertEquals(Files.readAllLines(dir.resolve("q1").resolve(BadRecordLog.QUARANTINE_FILE)),
-        Files.readAllLines(dir.resolve("q2").resolve(BadRecordLog.QUARANTINE_FILE)));
+    assertEquals(Files.readAllLines(dir.resolve("q1").resolve(DataLoadOptions.QUARANTINE_FILE)),
+        Files.readAllLines(dir.resolve("q2").resolve(DataLoadOptions.QUARANTINE_FILE)));
     assertEquals(List.of(1L, 3L), cached.datasets().get(0).records().stream().map(ParsedLine::line).toList());
     Files.setLastModifiedTime(f, FileTime.fromMillis(mtime.toMillis() + 2000));
     assertEquals(2, new TrainDataLoader(lenient).load(List.of(f), 2).skipped().total());

@@ -110,7 +110,7 @@ class TrainDataValidationTest {
     assertEquals(Map.of("(line): malformed JSON", 1L, "neg: empty", 1L, "neg: missing", 1L, "neg: item N must be a string, got a number", 2L), s.byReason());
     assertEquals(Map.of(a.toString(), 3L, b.toString(), 2L), s.byFile());
 
-    List<String> lines = Files.readAllLines(q.resolve(BadRecordLog.QUARANTINE_FILE));
+    List<String> lines = Files.readAllLines(q.resolve(DataLoadOptions.QUARANTINE_FILE));
     assertEquals(5, lines.size());
     JsonNode first = new ObjectMapper().readTree(lines.get(0));
     assertEquals(a.toString(), first.get("file").asText());

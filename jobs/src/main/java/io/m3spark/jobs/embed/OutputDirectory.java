@@ -1,5 +1,6 @@
 package io.m3spark.jobs.embed;
 
+import io.m3spark.io.HadoopStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.UUID;
@@ -9,18 +10,21 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * An output folder written all at once: everything goes into a temporary sibling {@code DIR._tmp-<uuid>}, which is renamed
- * to {@code DIR} when complete, so readers never see half an output and a failed run leaves {@code DIR} untouched.
- * The rename is atomic on HDFS and local disks; on object stores (s3a) it is a copy, as with every Hadoop committer.
- * With overwrite, an existing {@code DIR} is deleted just before the rename.
+ * to {@code DIR} when complete ({@link HadoopStore#replace}), so readers never see half an output and a failed run
+ * leaves {@code DIR} untouched. The rename is atomic on HDFS and local disks; on object stores (s3a) it is a copy, as
+ * with every Hadoop committer. With overwrite, an existing {@code DIR} is renamed aside just before the rename and
+ * deleted after.
  */
 public final class OutputDirectory {
+  private final HadoopStore store;
   private final FileSystem fs;
   private final Path target;
   private final Path temporary;
   private final boolean overwrite;
 
-  private OutputDirectory(FileSystem fs, Path target, boolean overwrite) {
-    this.fs = fs;
+  private OutputDirectory(HadoopStore store, Path target, boolean overwrite) {
+    this.store = store;
+    this.fs = store.fileSystem();
     this.target = target;
     this.temporary = new Path(target.getParent(), target.getName() + "._tmp-" + UUID.randomUUID());
     this.overwrite = overwrite;
@@ -30,11 +34,8 @@ public final class OutputDirectory {
   public static OutputDirectory prepare(String output, boolean overwrite, Configuration conf) {
     try {
       Path target = new Path(output);
-      FileSystem fs = target.getFileSystem(conf);
-      if (fs instanceof org.apache.hadoop.fs.LocalFileSystem) {
-        // No .crc side files next to local outputs: the formats carry their own checks and users read these folders.
-        fs.setWriteChecksum(false);
-      }
+      HadoopStore store = HadoopStore.of(target, conf);
+      FileSystem fs = store.fileSystem();
       target = fs.makeQualified(target);
       if (fs.exists(target) && !overwrite) {
         throw new IllegalArgumentException("--output " + output + " already exists; pass --overwrite to replace it");
@@ -42,7 +43,7 @@ public final class OutputDirectory {
       if (target.getParent() == null) {
         throw new IllegalArgumentException("--output " + output + " cannot be a file system root");
       }
-      return new OutputDirectory(fs, target, overwrite);
+      return new OutputDirectory(store, target, overwrite);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot check --output " + output, e);
     }
@@ -68,17 +69,10 @@ public final class OutputDirectory {
   }
 
   public void commit() throws IOException {
-    if (fs.exists(target)) {
-      if (!overwrite) {
-        throw new IOException(target + " appeared while the job ran; the output is left in " + temporary);
-      }
-      if (!fs.delete(target, true)) {
-        throw new IOException("cannot delete the old " + target);
-      }
+    if (fs.exists(target) && !overwrite) {
+      throw new IOException(target + " appeared while the job ran; the output is left in " + temporary);
     }
-    if (!fs.rename(temporary, target)) {
-      throw new IOException("cannot rename " + temporary + " to " + target);
-    }
+    store.replace(temporary, target);
   }
 
   /** Removes the temporary folder after a failure; the target is untouched. */

@@ -4,15 +4,13 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.m3spark.eval.MarkdownReport;
-import io.m3spark.io.AtomicFiles;
+import io.m3spark.io.OutputFolder;
 import io.m3spark.jobs.eval.OutputMethod;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * The aggregate report at {@code eval_output_path} over every {@code {output_dir}/{row}/{reranker}/EVAL/eval_results.json}
@@ -25,34 +23,34 @@ final class AggregateReport {
 
   private AggregateReport() {}
 
-  static void write(Path outputDir, OutputMethod method, List<String> metrics, Path target) throws IOException {
+  /** Writes the report to {@code target}, a path or a Hadoop URI (reached with {@code conf}), replacing it whole. */
+  static void write(OutputFolder outputDir, OutputMethod method, List<String> metrics, String target,
+      Configuration conf) throws IOException {
     Map<String, Map<String, Map<String, Map<String, Double>>>> all = collect(outputDir);
+    String text;
     if (method == OutputMethod.JSON) {
-      AtomicFiles.writeString(target, JSON.writeValueAsString(all) + "\n");
-      return;
+      text = JSON.writeValueAsString(all) + "\n";
+    } else {
+      MarkdownReport report = new MarkdownReport(metrics);
+      all.forEach((model, byReranker) -> byReranker.forEach((reranker, bySplit) ->
+          bySplit.forEach((split, values) -> report.add(model, reranker, split, values))));
+      text = report.render();
     }
-    MarkdownReport report = new MarkdownReport(metrics);
-    all.forEach((model, byReranker) -> byReranker.forEach((reranker, bySplit) ->
-        bySplit.forEach((split, values) -> report.add(model, reranker, split, values))));
-    AtomicFiles.writeString(target, report.render());
+    try (OutputFolder folder = OutputFolder.forFile(target, conf)) {
+      folder.writeString(OutputFolder.fileName(target), text);
+    }
   }
 
   /** model → reranker → split → metric → value, from every eval_results.json under {@code outputDir}. */
-  static Map<String, Map<String, Map<String, Map<String, Double>>>> collect(Path outputDir) throws IOException {
+  static Map<String, Map<String, Map<String, Map<String, Double>>>> collect(OutputFolder outputDir) throws IOException {
     Map<String, Map<String, Map<String, Map<String, Double>>>> all = new TreeMap<>();
-    if (!Files.isDirectory(outputDir)) {
-      return all;
-    }
-    try (Stream<Path> models = Files.list(outputDir)) {
-      for (Path model : models.filter(Files::isDirectory).sorted().toList()) {
-        try (Stream<Path> rerankers = Files.list(model)) {
-          for (Path reranker : rerankers.filter(Files::isDirectory).sorted().toList()) {
-            Path results = reranker.resolve("EVAL").resolve("eval_results.json");
-            if (Files.isRegularFile(results)) {
-              all.computeIfAbsent(model.getFileName().toString(), m -> new TreeMap<>())
-                  .put(reranker.getFileName().toString(), JSON.readValue(results.toFile(), new TypeReference<>() {}));
-            }
-          }
+    for (String model : outputDir.list()) {
+      OutputFolder row = outputDir.child(model);
+      for (String reranker : row.list()) {
+        String results = reranker + "/" + ResultsFolder.EVAL_RESULTS;
+        if (row.exists(results)) {
+          all.computeIfAbsent(model, m -> new TreeMap<>())
+              .put(reranker, JSON.readValue(row.read(results), new TypeReference<>() {}));
         }
       }
     }

@@ -6,6 +6,7 @@ import io.m3spark.eval.Evaluator;
 import io.m3spark.eval.PerQueryJsonlWriter;
 import io.m3spark.eval.Qrels;
 import io.m3spark.eval.RunFormat;
+import io.m3spark.io.OutputFolder;
 import io.m3spark.jobs.embed.EmbedSettings;
 import io.m3spark.jobs.embed.EmbeddedRecord;
 import io.m3spark.jobs.embed.RecordEmbedder;
@@ -23,8 +24,6 @@ import io.m3spark.search.SearchOptions;
 import io.m3spark.search.RetrievalMode;
 import io.m3spark.text.InstructionFormat;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -63,22 +62,27 @@ public final class EvaluateJob {
   private final JavaSparkContext sc;
   private final EvaluateArgs args;
   private final EvalDataset data;
+  private final OutputFolder output;
   private final StageClock clock = new StageClock();
   private final int partitions;
   private final Map<String, Map<String, EvaluationResult>> results = new LinkedHashMap<>();
   private long passagesEmbedded;
   private long queriesEmbedded;
 
-  private EvaluateJob(SparkSession spark, EvaluateArgs args) {
+  private EvaluateJob(SparkSession spark, EvaluateArgs args, OutputFolder output) {
     this.spark = spark;
     this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     this.args = args;
     this.data = new EvalDataset(args.datasetDir, sc.hadoopConfiguration());
+    this.output = output;
     this.partitions = args.numPartitions > 0 ? args.numPartitions : Math.max(1, sc.defaultParallelism());
   }
 
+  /** Runs the evaluation; {@code output_dir} and {@code eval_output_path} may be paths or Hadoop URIs. */
   public static EvaluateResult run(SparkSession spark, EvaluateArgs args) throws IOException {
-    return new EvaluateJob(spark, args).run();
+    try (OutputFolder output = OutputFolder.open(args.outputDir, spark.sparkContext().hadoopConfiguration())) {
+      return new EvaluateJob(spark, args, output).run();
+    }
   }
 
   private EvaluateResult run() throws IOException {
@@ -95,11 +99,10 @@ public final class EvaluateJob {
     for (String model : args.embedderNameOrPath) {
       new ModelEvaluation(model, corpusDigest).run(queryDigests, qrels);
     }
-    Path report = Path.of(args.evalOutputPath);
-    AggregateReport.write(Path.of(args.outputDir), args.evalOutputMethod, args.evalMetrics, report);
+    AggregateReport.write(output, args.evalOutputMethod, args.evalMetrics, args.evalOutputPath, conf);
     clock.stage("report");
     LOG.info("evaluation done: {}", clock);
-    return new EvaluateResult(results, passagesEmbedded, queriesEmbedded, clock.seconds(), report.toString());
+    return new EvaluateResult(results, passagesEmbedded, queriesEmbedded, clock.seconds(), args.evalOutputPath);
   }
 
   /** The folder name results are filed under: the last segment of the model flag, without a Hub revision. */
@@ -164,7 +167,7 @@ public final class EvaluateJob {
           if (mode == RetrievalMode.DENSE_SPARSE || mode == RetrievalMode.ALL) {
             key = key.with("weights_for_different_modes", Arrays.toString(args.weights()));
           }
-          if (!cacheIsValid(new ResultsFolder(args.outputDir, rowName(folderName, mode)), split, key)) {
+          if (!cacheIsValid(new ResultsFolder(output, rowName(folderName, mode)), split, key)) {
             stale.put(mode, key);
           }
         }
@@ -172,7 +175,7 @@ public final class EvaluateJob {
           search(split, stale);
         }
         for (RetrievalMode mode : args.modes()) {
-          ResultsFolder folder = new ResultsFolder(args.outputDir, rowName(folderName, mode));
+          ResultsFolder folder = new ResultsFolder(output, rowName(folderName, mode));
           EvaluationResult result = evaluate(folder, split, qrels.get(split));
           results.computeIfAbsent(folder.name(), r -> new LinkedHashMap<>()).put(split, result);
           metricsByRow.computeIfAbsent(folder.name(), r -> new LinkedHashMap<>()).put(split, result.rounded());
@@ -180,20 +183,20 @@ public final class EvaluateJob {
         clock.stage("evaluate");
       }
       for (Map.Entry<String, Map<String, Map<String, Double>>> row : metricsByRow.entrySet()) {
-        new ResultsFolder(args.outputDir, row.getKey()).writeEvalResults(row.getValue());
+        new ResultsFolder(output, row.getKey()).writeEvalResults(row.getValue());
       }
       if (corpus != null) {
         corpus.unpersist(false);
       }
     }
 
-    private boolean cacheIsValid(ResultsFolder folder, String split, CacheKey key) {
+    private boolean cacheIsValid(ResultsFolder folder, String split, CacheKey key) throws IOException {
       if (args.overwrite) {
         LOG.info("{} {}: --overwrite, searching again", folder.name(), split);
         return false;
       }
       CacheKey stored = folder.cacheKeys().get(split);
-      if (stored == null || !Files.exists(folder.searchResults(split))) {
+      if (stored == null || !folder.hasSearchResults(split)) {
         LOG.info("{} {}: no cached search results, searching", folder.name(), split);
         return false;
       }
@@ -203,7 +206,8 @@ public final class EvaluateJob {
             differ);
         return false;
       }
-      LOG.info("{} {}: reusing the cached search results {}", folder.name(), split, folder.searchResults(split));
+      LOG.info("{} {}: reusing the cached search results {}", folder.name(), split,
+          folder.searchResultsLocation(split));
       return true;
     }
 
@@ -243,7 +247,7 @@ public final class EvaluateJob {
         if (args.ignoreIdenticalIds) {
           byQid.replaceAll((qid, list) -> Arrays.stream(list).filter(h -> !h.docid().equals(qid)).toArray(Hit[]::new));
         }
-        new ResultsFolder(args.outputDir, rowName(folderName, mode))
+        new ResultsFolder(output, rowName(folderName, mode))
             .writeSearchResults(args.evalName, split, qids, byQid, e.getValue());
         clock.stage("search " + mode.label());
       }
@@ -305,10 +309,11 @@ public final class EvaluateJob {
     private EvaluationResult evaluate(ResultsFolder folder, String split, Qrels qrels) throws IOException {
       Evaluator evaluator = new Evaluator(EvaluationOptions.defaults().withKValues(args.kValues));
       EvaluationResult result;
-      try (PerQueryJsonlWriter perQuery = new PerQueryJsonlWriter(folder.perQueryMetrics(split))) {
-        result = evaluator.evaluate(qrels, folder.searchResults(split), RunFormat.FLAGEMBEDDING, perQuery);
+      try (PerQueryJsonlWriter perQuery = new PerQueryJsonlWriter(folder.perQueryMetricsToWrite(split))) {
+        result = evaluator.evaluate(qrels, folder.fetchSearchResults(split), RunFormat.FLAGEMBEDDING, perQuery);
         perQuery.commit();
       }
+      folder.publishPerQueryMetrics(split);
       var counts = result.counts();
       LOG.info("{} {}: {} queries evaluated; {} without qrels (skipped), {} qrels queries not searched, {} without a "
               + "relevant document", folder.name(), split, counts.evaluated(), counts.runQueriesWithoutQrels(),

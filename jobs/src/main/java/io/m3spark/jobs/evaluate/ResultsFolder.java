@@ -5,11 +5,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.m3spark.io.AtomicFiles;
+import io.m3spark.io.OutputFolder;
 import io.m3spark.search.Hit;
 import java.io.IOException;
 import java.nio.channels.Channels;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,41 +20,63 @@ import java.util.TreeMap;
  * {@code {output_dir}/{name}/NoReranker/{split}.json} (search results), {@code _cache_key.json} there (one key per
  * split), and {@code EVAL/eval_results.json} ({@code {split: {metric: value}}}) with
  * {@code EVAL/{split}_per_query.jsonl}. {@code name} is the model's folder name for dense retrieval, and
- * {@code {model}[mode]} for the other modes.
+ * {@code {model}[mode]} for the other modes. Every file is written whole ({@link OutputFolder}), wherever
+ * {@code output_dir} is stored.
  */
 final class ResultsFolder {
   static final String RERANKER = "NoReranker";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final String EVAL_RESULTS = "EVAL/eval_results.json";
 
   private final String name;
-  private final Path folder;
+  private final OutputFolder folder;
 
-  ResultsFolder(String outputDir, String name) {
+  ResultsFolder(OutputFolder outputDir, String name) {
     this.name = name;
-    this.folder = Path.of(outputDir, name, RERANKER);
+    this.folder = outputDir.child(name).child(RERANKER);
   }
 
   String name() {
     return name;
   }
 
-  Path searchResults(String split) {
-    return folder.resolve(split + ".json");
+  private static String searchResults(String split) {
+    return split + ".json";
   }
 
-  Path perQueryMetrics(String split) {
-    return folder.resolve("EVAL").resolve(split + "_per_query.jsonl");
+  private static String perQueryMetrics(String split) {
+    return "EVAL/" + split + "_per_query.jsonl";
   }
 
-  Path evalResults() {
-    return folder.resolve("EVAL").resolve("eval_results.json");
+  /** Where the search results of {@code split} are, for messages. */
+  String searchResultsLocation(String split) {
+    return folder.location() + "/" + searchResults(split);
+  }
+
+  boolean hasSearchResults(String split) throws IOException {
+    return folder.exists(searchResults(split));
+  }
+
+  /** The search results of {@code split} as a local file to evaluate. */
+  Path fetchSearchResults(String split) throws IOException {
+    return folder.fetch(searchResults(split));
+  }
+
+  /** Where to write the per-query metrics of {@code split} before {@link #publishPerQueryMetrics}. */
+  Path perQueryMetricsToWrite(String split) throws IOException {
+    return folder.local(perQueryMetrics(split));
+  }
+
+  void publishPerQueryMetrics(String split) throws IOException {
+    folder.publish(perQueryMetrics(split));
   }
 
   /** The stored cache keys by split (empty when there are none or they cannot be read). */
   Map<String, CacheKey> cacheKeys() {
-    Path file = folder.resolve(CorpusEmbeddingCache.KEY_FILE);
     try {
-      return Files.exists(file) ? CacheKey.manyFromJson(Files.readString(file)) : new TreeMap<>();
+      return folder.exists(CorpusEmbeddingCache.KEY_FILE)
+          ? CacheKey.manyFromJson(new String(folder.read(CorpusEmbeddingCache.KEY_FILE), StandardCharsets.UTF_8))
+          : new TreeMap<>();
     } catch (IOException e) {
       return new TreeMap<>();
     }
@@ -65,8 +87,8 @@ final class ResultsFolder {
       throws IOException {
     Map<String, CacheKey> keys = cacheKeys();
     keys.remove(split);
-    AtomicFiles.writeString(folder.resolve(CorpusEmbeddingCache.KEY_FILE), CacheKey.toJson(keys));
-    AtomicFiles.write(searchResults(split), channel -> {
+    folder.writeString(CorpusEmbeddingCache.KEY_FILE, CacheKey.toJson(keys));
+    folder.write(searchResults(split), channel -> {
       try (JsonGenerator g = new JsonFactory().createGenerator(Channels.newOutputStream(channel), JsonEncoding.UTF8)) {
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET); // AtomicFiles closes the channel
         g.useDefaultPrettyPrinter();
@@ -89,16 +111,16 @@ final class ResultsFolder {
       }
     });
     keys.put(split, key);
-    AtomicFiles.writeString(folder.resolve(CorpusEmbeddingCache.KEY_FILE), CacheKey.toJson(keys));
+    folder.writeString(CorpusEmbeddingCache.KEY_FILE, CacheKey.toJson(keys));
   }
 
   /** Adds (or replaces) the metrics of the given splits in {@code EVAL/eval_results.json}, keeping other splits. */
   void writeEvalResults(Map<String, Map<String, Double>> bySplit) throws IOException {
     Map<String, Object> all = new TreeMap<>();
-    if (Files.exists(evalResults())) {
-      all.putAll(JSON.readValue(evalResults().toFile(), Map.class));
+    if (folder.exists(EVAL_RESULTS)) {
+      all.putAll(JSON.readValue(folder.read(EVAL_RESULTS), Map.class));
     }
     all.putAll(bySplit);
-    AtomicFiles.writeString(evalResults(), JSON.writeValueAsString(all) + "\n");
+    folder.writeString(EVAL_RESULTS, JSON.writeValueAsString(all) + "\n");
   }
 }

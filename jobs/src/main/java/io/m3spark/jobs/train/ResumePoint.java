@@ -1,12 +1,10 @@
 package io.m3spark.jobs.train;
 
 import io.m3spark.cli.UsageException;
+import io.m3spark.io.OutputFolder;
 import io.m3spark.train.checkpoint.CheckpointReader;
 import io.m3spark.train.checkpoint.TrainerState;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * Where a run starts: {@code --resume_from_checkpoint} as the Hugging Face Trainer reads it (a folder, or
@@ -31,10 +30,12 @@ final class ResumePoint {
   private ResumePoint() {}
 
   /**
-   * The checkpoint folder to resume from, or null for a fresh start. Besides the Trainer's values, {@code auto} resumes
-   * from the newest checkpoint when there is one and starts fresh otherwise — what a scheduler's task retry wants.
+   * The checkpoint folder to resume from (a path or a Hadoop URI, as {@code outputDir} may be), or null for a fresh
+   * start. Besides the Trainer's values, {@code auto} resumes from the newest checkpoint when there is one and starts
+   * fresh otherwise — what a scheduler's task retry wants.
    */
-  static Path resolve(String flag, Path outputDir) throws IOException, UsageException {
+  static OutputFolder resolve(String flag, OutputFolder outputDir, Configuration conf)
+      throws IOException, UsageException {
     if (flag == null || flag.isBlank() || flag.equalsIgnoreCase("false")) {
       return null;
     }
@@ -45,8 +46,8 @@ final class ResumePoint {
       return CheckpointReader.latest(outputDir).orElseThrow(() -> new UsageException(
           "--resume_from_checkpoint True: no complete checkpoint-N folder in " + outputDir));
     }
-    Path p = Paths.get(flag);
-    if (!Files.isDirectory(p)) {
+    OutputFolder p = OutputFolder.open(flag, conf);
+    if (!p.exists("")) {
       throw new UsageException("--resume_from_checkpoint: no such checkpoint folder: " + p);
     }
     return p;
@@ -56,13 +57,14 @@ final class ResumePoint {
    * Refuses to resume {@code checkpoint} on {@code workers} workers, or with flags that differ from the checkpoint's in
    * anything but {@link #MAY_CHANGE}.
    */
-  static void check(Path checkpoint, Map<String, String> now, int workers) throws IOException, UsageException {
+  static void check(OutputFolder checkpoint, Map<String, String> now, int workers) throws IOException,
+      UsageException {
     TrainerState saved = CheckpointReader.readTrainerState(checkpoint);
     checkWorldSize(checkpoint, saved, workers);
     checkFlags(checkpoint, saved, now);
   }
 
-  private static void checkWorldSize(Path checkpoint, TrainerState saved, int workers) throws UsageException {
+  private static void checkWorldSize(OutputFolder checkpoint, TrainerState saved, int workers) throws UsageException {
     if (saved.worldSize() == null) {
       LOG.info("{} does not record how many workers wrote it (written by an earlier version): resuming on {}; the data "
           + "order is only the saved run's if that run had {} worker(s) too", checkpoint, workers, workers);
@@ -74,7 +76,7 @@ final class ResumePoint {
     }
   }
 
-  private static void checkFlags(Path checkpoint, TrainerState saved, Map<String, String> now) throws UsageException {
+  private static void checkFlags(OutputFolder checkpoint, TrainerState saved, Map<String, String> now) throws UsageException {
     List<String> changed = new ArrayList<>();
     for (Map.Entry<String, String> e : saved.flags().entrySet()) {
       String current = now.get(e.getKey());

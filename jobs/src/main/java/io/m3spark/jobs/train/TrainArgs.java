@@ -3,6 +3,7 @@ package io.m3spark.jobs.train;
 import io.m3spark.cli.CommandArgs;
 import io.m3spark.cli.Flag;
 import io.m3spark.cli.UsageException;
+import io.m3spark.io.Locations;
 import io.m3spark.text.InstructionFormat;
 import io.m3spark.train.collective.RingSettings;
 import io.m3spark.train.step.KdLossType;
@@ -45,12 +46,14 @@ public final class TrainArgs extends CommandArgs {
   public boolean normalizeEmbeddings = true;
 
   // data
-  @Flag(name = "train_data", help = "training JSONL files and folders (folders: their *.json/*.jsonl, not recursive)",
+  @Flag(name = "train_data", help = "training JSONL files and folders (folders: their *.json/*.jsonl, not recursive); "
+      + "paths or Hadoop URIs (hdfs://, s3a://, ...: copied once to each host)",
       required = true)
   public List<String> trainData = new ArrayList<>();
 
-  @Flag(name = "cache_path", help = "where the validated index of each training file is cached, so a restart skips "
-      + "re-validation (FlagEmbedding: the datasets cache)")
+  @Flag(name = "cache_path", help = "a local folder on each host where the validated index of each training file is "
+      + "cached, so a restart skips re-validation, and where Hadoop inputs are copied (FlagEmbedding: the datasets "
+      + "cache)")
   public String cachePath = null;
 
   @Flag(name = "train_group_size", help = "passages per query: 1 positive + (G-1) negatives")
@@ -122,7 +125,8 @@ public final class TrainArgs extends CommandArgs {
   public boolean fixPositionEmbedding = false;
 
   // optimisation (Hugging Face Trainer)
-  @Flag(name = "output_dir", help = "checkpoints, loss log and the final model (shared storage on a cluster)",
+  @Flag(name = "output_dir", help = "checkpoints, loss log and the final model: a path on storage every executor "
+      + "and the driver see, or a Hadoop URI (hdfs://, s3a://, ...)",
       required = true)
   public String outputDir;
 
@@ -199,8 +203,8 @@ public final class TrainArgs extends CommandArgs {
   @Flag(name = "save_total_limit", help = "checkpoints to keep; unset keeps all")
   public Integer saveTotalLimit = null;
 
-  @Flag(name = "resume_from_checkpoint", help = "a checkpoint-N folder, True for the latest in output_dir, or auto: "
-      + "the latest if there is one, else a fresh start (for retried scheduler tasks)")
+  @Flag(name = "resume_from_checkpoint", help = "a checkpoint-N folder (path or Hadoop URI), True for the latest in "
+      + "output_dir, or auto: the latest if there is one, else a fresh start (for retried scheduler tasks)")
   public String resumeFromCheckpoint = null;
 
   // distribution
@@ -225,6 +229,8 @@ public final class TrainArgs extends CommandArgs {
   @Override
   public void validate() throws UsageException {
     require(!trainData.isEmpty(), "--train_data: give at least one file or folder");
+    require(cachePath == null || Locations.hadoopUri(cachePath).isEmpty(),
+        "--cache_path is a local folder on each host, not a Hadoop URI: " + cachePath);
     require(trainGroupSize >= 1, "--train_group_size must be >= 1");
     require(queryMaxLen > 0 && passageMaxLen > 0, "--query_max_len and --passage_max_len must be positive");
     require(padToMultipleOf == null || padToMultipleOf > 0, "--pad_to_multiple_of must be positive");

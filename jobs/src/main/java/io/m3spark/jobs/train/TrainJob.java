@@ -3,18 +3,15 @@ package io.m3spark.jobs.train;
 import io.m3spark.cli.ArgParser;
 import io.m3spark.cli.UsageException;
 import io.m3spark.jobs.spark.DeviceStages;
+import io.m3spark.io.OutputFolder;
 import io.m3spark.jobs.spark.ModelSpec;
 import io.m3spark.jobs.spark.TaskDevices;
 import io.m3spark.train.checkpoint.CheckpointFolders;
 import io.m3spark.train.checkpoint.CheckpointReader;
-import io.m3spark.train.checkpoint.Trees;
 import io.m3spark.train.loop.ProgressFile;
 import io.m3spark.train.loop.TrainLoop;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkException;
@@ -63,29 +61,38 @@ public final class TrainJob {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    Path out = Paths.get(args.outputDir).toAbsolutePath().normalize();
+    Configuration hadoop = sc.hadoopConfiguration();
+    try (OutputFolder out = OutputFolder.open(args.outputDir, hadoop)) {
+      return run(sc, args, out, hadoop, workers);
+    }
+  }
+
+  private static TrainResult run(SparkContext sc, TrainArgs args, OutputFolder out, Configuration hadoop, int workers)
+      throws Exception {
     Map<String, String> flags = ArgParser.values(args);
-    Path resume = ResumePoint.resolve(args.resumeFromCheckpoint, out);
+    OutputFolder resume = ResumePoint.resolve(args.resumeFromCheckpoint, out, hadoop);
     if (resume != null) {
       ResumePoint.check(resume, flags, workers);
     } else {
       prepareFreshOutput(out, args.overwriteOutputDir);
     }
-    Files.createDirectories(out);
+    out.create();
     ModelSpec model = ModelSpec.of(args.modelNameOrPath, args.fp16, args.initNewHeads, args.cacheDir, sc.getConf());
     int threads = threadsPerWorker(sc.getConf(), workers);
     for (int attempt = 0; ; attempt++) {
-      WorkerLaunch launch = new WorkerLaunch(model, resume == null ? null : resume.toString(), workers, threads, attempt);
+      WorkerLaunch launch = new WorkerLaunch(model, resume == null ? null : resume.location(), workers, threads,
+          attempt);
       sc.setJobDescription("m3spark train: " + workers + " worker(s)" + (attempt > 0 ? ", restart " + attempt : "")
-          + (resume != null ? ", from " + resume.getFileName() : ""));
+          + (resume != null ? ", from " + resume.name() : ""));
       try (ProgressWatcher watcher = watchProgress(sc, out)) {
         TrainLoop.Summary lead = launch(sc, args, flags, launch).get(0);
-        return new TrainResult(out, workers, lead.steps(), lead.lastLoss(), attempt, lead.samplesPerSecond());
+        return new TrainResult(out.location(), workers, lead.steps(), lead.lastLoss(), attempt,
+            lead.samplesPerSecond());
       } catch (Exception e) { // a failed stage arrives as a SparkException, which Scala throws unchecked
         if (attempt >= args.maxRestarts || isDeterministic(e) || wasCancelled(e)) {
           throw e;
         }
-        Optional<Path> latest = CheckpointReader.latest(out);
+        Optional<OutputFolder> latest = CheckpointReader.latest(out);
         if (latest.isPresent()) {
           resume = latest.get();
           ResumePoint.check(resume, flags, workers); // only this run writes there, but never relaunch on a wrong W
@@ -136,7 +143,7 @@ public final class TrainJob {
   }
 
   /** On a cluster, the driver repeats rank 0's progress; in local mode the workers log to the same console already. */
-  private static ProgressWatcher watchProgress(SparkContext sc, Path out) {
+  private static ProgressWatcher watchProgress(SparkContext sc, OutputFolder out) {
     return sc.isLocal() ? null : new ProgressWatcher(out, Duration.ofSeconds(15));
   }
 
@@ -173,21 +180,21 @@ public final class TrainJob {
    * {@code --overwrite_output_dir}; then the old checkpoints are deleted, so a restart after a failure can never pick up
    * a checkpoint of an earlier run.
    */
-  private static void prepareFreshOutput(Path out, boolean overwrite) throws IOException, UsageException {
-    List<Path> old = CheckpointFolders.complete(out);
-    boolean hasModel = Files.exists(out.resolve("config.json"));
+  private static void prepareFreshOutput(OutputFolder out, boolean overwrite) throws IOException, UsageException {
+    List<OutputFolder> old = CheckpointFolders.complete(out);
+    boolean hasModel = out.exists("config.json");
     if (!old.isEmpty() || hasModel) {
       if (!overwrite) {
         throw new UsageException("--output_dir " + out + " already holds " + (old.isEmpty() ? "a model"
             : old.size() + " checkpoint(s)") + ": pass --overwrite_output_dir to replace it, or "
             + "--resume_from_checkpoint True to continue it");
       }
-      for (Path p : old) {
+      for (OutputFolder p : old) {
         LOG.info("--overwrite_output_dir: deleting {} of an earlier run", p);
-        Trees.delete(p);
+        CheckpointFolders.delete(out, p.name());
       }
     }
-    Files.deleteIfExists(out.resolve(ProgressFile.NAME));
+    out.delete(ProgressFile.NAME);
   }
 
   private static boolean isDeterministic(Throwable e) {

@@ -3,10 +3,14 @@ package io.m3spark.jobs.train;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.m3spark.io.Locations;
+import io.m3spark.io.OutputFolder;
 import io.m3spark.jobs.spark.TaskDevices;
 import io.m3spark.model.LoadOptions;
 import io.m3spark.model.M3Model;
+import io.m3spark.sources.HadoopFolderCache;
 import io.m3spark.sources.ModelSources;
+import io.m3spark.sources.SourceOptions;
 import io.m3spark.text.InstructionFormat;
 import io.m3spark.train.AdamW;
 import io.m3spark.train.Autograd;
@@ -39,9 +43,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.BarrierTaskContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,12 +79,15 @@ final class TrainWorker {
   static TrainLoop.Summary run(TrainArgs args, Map<String, String> flags, WorkerLaunch launch, Collective collective,
       Device device, LongConsumer betweenSteps) throws IOException {
     Path base = ModelSources.resolve(launch.model().nameOrPath(), launch.model().sources());
-    Path weights = launch.resumeFrom() == null ? base : Paths.get(launch.resumeFrom());
+    Configuration hadoop = launch.model().sources().hadoopConfiguration();
+    HadoopFolderCache copies = new HadoopFolderCache(copyCache(args, launch.model().sources()));
+    Path weights = launch.resumeFrom() == null ? base : copies.localPath(launch.resumeFrom(), hadoop);
     // fp32 weights whatever --fp16 says: under mixed precision they are the master copy the optimizer updates
     LoadOptions load = launch.model().loadOptions(device).toBuilder().fp16(false).colbertDim(args.colbertDim)
         .hiddenDropout(args.hiddenDropoutProb).attentionDropout(args.attentionProbsDropoutProb).build();
-    try (M3Model model = M3Model.load(weights, load); NDManager manager = NDManager.newBaseManager(device)) {
-      TrainData data = loadData(args, collective.rank());
+    try (M3Model model = M3Model.load(weights, load); NDManager manager = NDManager.newBaseManager(device);
+        OutputFolder out = OutputFolder.open(args.outputDir, hadoop)) {
+      TrainData data = loadData(args, collective.rank(), out, copies, hadoop);
       EpochPlan plan = plan(args, data, collective.worldSize());
       SamplingOptions sampling = new SamplingOptions(args.trainGroupSize, args.shuffleRatio,
           args.queryInstructionForRetrieval, InstructionFormat.parse(args.queryInstructionFormatForRetrieval),
@@ -114,7 +123,7 @@ final class TrainWorker {
             new StepLoss(lossOptions, model.tokenizer().specialIds()),
             new TrainStep.Update(adam, setup.maxGradNorm(), precision), collective, manager, pass, args.seed);
         TrainLoop.Run run = new TrainLoop.Run(model, step, adam, setup.schedule(), plan, assembler, collective,
-            Paths.get(args.outputDir), args.saveTotalLimit == null ? 0 : args.saveTotalLimit, args.seed, flags,
+            out, args.saveTotalLimit == null ? 0 : args.saveTotalLimit, args.seed, flags,
             args.unifiedFinetuning, base);
         if (collective.rank() == 0) {
           LOG.info("training {} parameters ({} tensors) for {} steps on {} worker(s), {} per step", count(trainable),
@@ -143,27 +152,44 @@ final class TrainWorker {
   }
 
   /**
-   * Every worker indexes the data itself (batches then read only their records); rank 0 alone writes the quarantine
-   * file of skipped records into the output folder.
+   * Every worker indexes the data itself (batches then read only their records; data on a Hadoop store is read from
+   * the host's local copy); rank 0 alone writes the quarantine file of skipped records into the output folder.
    */
-  private static TrainData loadData(TrainArgs args, int rank) throws IOException {
+  private static TrainData loadData(TrainArgs args, int rank, OutputFolder out, HadoopFolderCache copies,
+      Configuration hadoop) throws IOException {
     DataLoadOptions options = DataLoadOptions.defaults().withGroupSize(args.trainGroupSize)
         .withKnowledgeDistillation(args.knowledgeDistillation);
     if (args.sameDatasetWithinBatch) {
       options = options.withSameDataset(args.smallThreshold, args.dropThreshold);
     }
     if (args.skipBadRecords) {
-      options = options.withSkipBadRecords(rank == 0 ? Paths.get(args.outputDir) : null);
+      options = options.withSkipBadRecords(rank == 0 ? out.local("") : null);
     }
     if (args.cachePath != null) {
-      options = options.withCachePath(Paths.get(args.cachePath));
+      options = options.withCachePath(Locations.localPath(args.cachePath));
     }
-    TrainData data = new TrainDataLoader(options).load(args.trainData.stream().map(Paths::get).toList(),
-        args.perDeviceTrainBatchSize);
+    List<Path> files = new ArrayList<>();
+    for (String location : args.trainData) {
+      files.add(copies.localPath(location, hadoop));
+    }
+    TrainData data = new TrainDataLoader(options).load(files, args.perDeviceTrainBatchSize);
+    if (options.quarantineDir() != null) {
+      out.publish(DataLoadOptions.QUARANTINE_FILE);
+    }
     if (rank == 0 && data.skipped().total() > 0) {
-      LOG.warn("--skip_bad_records: {}", data.skipped().describe());
+      LOG.warn("--skip_bad_records: {} (quarantined in {}/{})", data.skipped().describe(), out.location(),
+          DataLoadOptions.QUARANTINE_FILE);
     }
     return data;
+  }
+
+  /**
+   * Where copies of training data and checkpoints on a Hadoop store go on each host: under {@code --cache_path} (the
+   * run's cache folder) when given, else with the copies of model folders.
+   */
+  private static Path copyCache(TrainArgs args, SourceOptions sources) {
+    return args.cachePath == null ? sources.copyCacheDir()
+        : Locations.localPath(args.cachePath).resolve("m3spark-copies");
   }
 
   private static EpochPlan plan(TrainArgs args, TrainData data, int workers) {

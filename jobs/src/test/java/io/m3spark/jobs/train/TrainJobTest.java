@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.m3spark.cli.ArgParser;
 import io.m3spark.cli.UsageException;
+import io.m3spark.io.OutputFolder;
 import io.m3spark.jobs.TinyM3;
 import io.m3spark.jobs.spark.ModelSpec;
 import io.m3spark.jobs.spark.SparkSessions;
@@ -84,7 +85,7 @@ class TrainJobTest {
     return TrainJob.run(spark, ArgParser.parse(TrainArgs.class, flags.toArray(String[]::new)));
   }
 
-  private static Map<String, float[]> weights(Path folder) throws IOException {
+  static Map<String, float[]> weights(Path folder) throws IOException {
     SafetensorsFile f = SafetensorsFile.open(folder.resolve("model.safetensors"));
     Map<String, float[]> out = new TreeMap<>();
     for (String name : f.names()) {
@@ -100,7 +101,7 @@ class TrainJobTest {
     assertEquals(6, r.steps());
     assertTrue(Files.isDirectory(straight.resolve("checkpoint-3")));
     assertTrue(Files.isDirectory(straight.resolve("checkpoint-6")));
-    assertEquals(6, ProgressFile.read(straight).orElseThrow().step());
+    assertEquals(6, ProgressFile.read(OutputFolder.local(straight)).orElseThrow().step());
 
     Path resumed = tmp.resolve("resumed");
     Files.createDirectories(resumed);
@@ -222,7 +223,7 @@ class TrainJobTest {
     Path straight = tmp.resolve("w2-sized");
     train(flags(straight, "--num_workers", "2", "--max_steps", "2", "--save_steps", "1"));
     Path second = straight.resolve("checkpoint-2");
-    assertEquals(2, CheckpointReader.readTrainerState(second).worldSize());
+    assertEquals(2, CheckpointReader.readTrainerState(OutputFolder.local(second)).worldSize());
 
     UsageException refused = assertThrows(UsageException.class, () -> train(flags(straight, "--num_workers", "1",
         "--max_steps", "2", "--save_steps", "1", "--resume_from_checkpoint", "True")));
@@ -270,7 +271,7 @@ class TrainJobTest {
             "--collective_timeout_s", "120"));
       });
       long deadline = System.nanoTime() + 120_000_000_000L;
-      while (ProgressFile.read(out).map(p -> p.step() < 3).orElse(true)) {
+      while (ProgressFile.read(OutputFolder.local(out)).map(p -> p.step() < 3).orElse(true)) {
         assertTrue(System.nanoTime() < deadline, "training did not get going");
         Thread.sleep(50);
       }

@@ -1,4 +1,4 @@
-package io.m3spark.train.checkpoint;
+package io.m3spark.io;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Deleting a folder with everything in it. */
+/** Deleting a file, or a folder with everything in it. */
 public final class Trees {
   private Trees() {}
 
