@@ -20,10 +20,6 @@ import java.util.Map;
 final class EnumMapSerializer extends Serializer<EnumMap> {
   private Field keyType;
 
-  EnumMapSerializer() {
-    setAcceptsNull(false);
-  }
-
   @Override
   public void write(Kryo kryo, Output output, EnumMap map) {
     kryo.writeClass(output, keyType(map));

@@ -14,10 +14,6 @@ import io.m3spark.search.Hit;
  */
 final class HitArraySerializer extends Serializer<Hit[]> {
 
-  HitArraySerializer() {
-    setAcceptsNull(false);
-  }
-
   @Override
   public void write(Kryo kryo, Output output, Hit[] hits) {
     boolean nulls = false;
@@ -47,10 +43,5 @@ final class HitArraySerializer extends Serializer<Hit[]> {
       }
     }
     return hits;
-  }
-
-  @Override
-  public Hit[] copy(Kryo kryo, Hit[] original) {
-    return original.clone(); // hits are immutable
   }
 }

@@ -48,7 +48,7 @@ public final class RecordSerializer<T extends Record> extends Serializer<T> {
     } catch (NoSuchMethodException e) {
       throw new IllegalArgumentException("record " + type.getName() + " has no canonical constructor", e);
     }
-    setImmutable(true); // records are shallowly immutable: Kryo.copy can share them
+    setImmutable(true); // records are (shallowly) immutable: Kryo.copy, which Spark does not use, may share them
   }
 
   @Override
