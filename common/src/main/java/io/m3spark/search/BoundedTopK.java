@@ -23,6 +23,11 @@ public final class BoundedTopK implements Serializable {
     this.heap = new PriorityQueue<>(HitOrder.INSTANCE.reversed());
   }
 
+  /** How many hits this keeps at most. */
+  public int k() {
+    return k;
+  }
+
   /** Offers one hit; it is kept only while it is among the best k seen. */
   public BoundedTopK add(Hit hit) {
     if (heap.size() < k) {

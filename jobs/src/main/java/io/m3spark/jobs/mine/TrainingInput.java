@@ -25,7 +25,7 @@ import scala.Tuple2;
  * @param good record number → record, cached
  * @param bad the bad records in input order, cached
  */
-record TrainingInput(JavaPairRDD<Long, TrainRecord> good, JavaRDD<BadTrainRecord> bad) {
+public record TrainingInput(JavaPairRDD<Long, TrainRecord> good, JavaRDD<BadTrainRecord> bad) {
 
   static TrainingInput read(JavaSparkContext sc, List<String> inputs, Configuration conf) {
     List<InputFiles.InputFile> files = new ArrayList<>();
@@ -51,7 +51,7 @@ record TrainingInput(JavaPairRDD<Long, TrainRecord> good, JavaRDD<BadTrainRecord
   }
 
   /** A non-blank line's outcome in a form Spark can shuffle: exactly one of the two is set. */
-  record Checked(TrainRecord good, BadTrainRecord bad) implements java.io.Serializable {
+  public record Checked(TrainRecord good, BadTrainRecord bad) implements java.io.Serializable {
     /** Null for a blank line. */
     static Checked of(ParsedLine line) {
       if (line instanceof ParsedLine.Good g) {

@@ -33,7 +33,7 @@ import scala.Tuple2;
 public final class CandidateReranker {
 
   /** The three scores of one candidate (those no requested mode uses are 0). */
-  record PairScore(String docid, double dense, double sparse, double colbert) implements Serializable {}
+  public record PairScore(String docid, double dense, double sparse, double colbert) implements Serializable {}
 
   private CandidateReranker() {}
 

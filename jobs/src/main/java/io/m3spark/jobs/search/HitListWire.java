@@ -20,11 +20,11 @@ public final class HitListWire implements Externalizable {
   /** For deserialisation only. */
   public HitListWire() {}
 
-  HitListWire(QueryHits hits) {
+  public HitListWire(QueryHits hits) {
     this.hits = hits;
   }
 
-  QueryHits hits() {
+  public QueryHits hits() {
     return hits;
   }
 

@@ -1,12 +1,16 @@
 package io.m3spark.jobs.spark;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.SparkConf;
+import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Where jobs get their SparkSession. Under {@code spark-submit} (or any caller that set {@code spark.master}) the
  * cluster's settings are used untouched; otherwise an embedded {@code local[*]} session with loopback-only networking,
- * which is what the {@code submit/m3spark} launcher and the tests run on.
+ * which is what the {@code submit/m3spark} launcher and the tests run on. Either way, when Kryo serialises data
+ * ({@code spark.serializer}), {@link M3sparkKryoRegistrator} is among its registrators.
  */
 public final class SparkSessions {
   private SparkSessions() {}
@@ -16,13 +20,18 @@ public final class SparkSessions {
     if (!conf.contains("spark.master")) {
       applyLocalDefaults(conf);
     }
-    return SparkSession.builder().appName(appName).config(conf).getOrCreate();
+    return create(appName, conf);
   }
 
   /** An embedded session on {@code threads} cores with the same defaults (tests, benchmarks, notebooks). */
   public static SparkSession local(String appName, int threads) {
     SparkConf conf = new SparkConf().setMaster("local[" + threads + "]");
     applyLocalDefaults(conf);
+    return create(appName, conf);
+  }
+
+  private static SparkSession create(String appName, SparkConf conf) {
+    addKryoRegistrator(conf);
     return SparkSession.builder().appName(appName).config(conf).getOrCreate();
   }
 
@@ -37,5 +46,29 @@ public final class SparkSessions {
     // Running tasks report accumulator updates with each heartbeat; progress lines read them.
     conf.setIfMissing("spark.executor.heartbeatInterval", "2s");
     conf.setIfMissing("spark.sql.shuffle.partitions", String.valueOf(Math.max(4, Runtime.getRuntime().availableProcessors() * 2)));
+    // As on a cluster (conf/spark-gpu-cluster.conf): local runs and tests serialise every shuffled, cached and
+    // collected value the way cluster runs do.
+    conf.setIfMissing("spark.serializer", KryoSerializer.class.getName());
+  }
+
+  /**
+   * Adds our registrator when Kryo is the serialiser, to whatever registrators are set already: without it, Kryo 4
+   * cannot serialise records or {@code List.of} values and every job fails at its first shuffle — also when Kryo was
+   * switched on by the cluster's own {@code spark-defaults.conf} rather than by ours.
+   */
+  static void addKryoRegistrator(SparkConf conf) {
+    if (!conf.get("spark.serializer", "").equals(KryoSerializer.class.getName())) {
+      return;
+    }
+    List<String> registrators = new ArrayList<>();
+    for (String r : conf.get("spark.kryo.registrator", "").split(",")) {
+      if (!r.isBlank()) {
+        registrators.add(r.strip());
+      }
+    }
+    if (!registrators.contains(M3sparkKryoRegistrator.class.getName())) {
+      registrators.add(0, M3sparkKryoRegistrator.class.getName()); // first: a user's registrator may override ours
+      conf.set("spark.kryo.registrator", String.join(",", registrators));
+    }
   }
 }
