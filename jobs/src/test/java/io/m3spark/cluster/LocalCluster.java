@@ -98,8 +98,7 @@ final class LocalCluster implements AutoCloseable {
         "--conf", "spark.driver.memory=1g", "--conf", "spark.driver.host=127.0.0.1",
         "--conf", "spark.executorEnv.PYTORCH_LIBRARY_PATH=" + env.get("PYTORCH_LIBRARY_PATH"),
         "--conf", "spark.executorEnv.PYTORCH_FLAVOR=cpu",
-        "--conf", "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1",
-        "--conf", "spark.serializer=org.apache.spark.serializer.JavaSerializer")); // TEMPORARY until Kryo works
+        "--conf", "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1"));
     for (String var : List.of("LD_PRELOAD", "MALLOC_CONF")) {
       String value = env.getOrDefault("EXECUTOR_" + var, "");
       if (!value.isEmpty()) {
