@@ -137,6 +137,9 @@ public final class ArgParser {
     sb.append("usage: m3spark ").append(command).append(" [flags]\n\n").append(summary).append("\n\nflags:\n");
     List<String[]> rows = new ArrayList<>();
     for (Spec s : specs(type)) {
+      if (s.flag().testing()) {
+        continue;
+      }
       String left = "  --" + s.name() + " " + metavar(s);
       String right = s.flag().help();
       if (s.flag().required()) {

@@ -22,4 +22,7 @@ public @interface Flag {
 
   /** Other accepted names (without dashes), e.g. FlagEmbedding's older spellings. */
   String[] aliases() default {};
+
+  /** A testing aid (e.g. injected failures): accepted, but left out of {@code --help}. */
+  boolean testing() default false;
 }

@@ -42,6 +42,9 @@ class ArgParserTest {
     @Flag(name = "instruction", help = "prefix")
     String instruction;
 
+    @Flag(name = "fail_at", help = "inject a failure", testing = true)
+    int failAt = -1;
+
     @Override
     public void validate() throws UsageException {
       if (batchSize <= 0) {
@@ -118,6 +121,12 @@ class ArgParserTest {
         "--k_values INT [INT ...]", "(default: 1 10)", "(default: None)", "{dense|dense-sparse}", "(also --train_files)")) {
       assertTrue(help.contains(line), "help lacks '" + line + "':\n" + help);
     }
+  }
+
+  @Test
+  void testingFlagsWorkButStayOutOfHelp() throws Exception {
+    assertFalse(ArgParser.help("sample", "Does things.", Sample.class).contains("fail_at"));
+    assertEquals(3, ArgParser.parse(Sample.class, "--model_name_or_path", "m", "--fail_at", "3").failAt);
   }
 
   @Test

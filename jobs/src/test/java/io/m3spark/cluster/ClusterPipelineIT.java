@@ -40,8 +40,12 @@ class ClusterPipelineIT {
 
   /** The flags of a checkpoint's trainer state that name where the run read and wrote. */
   static final Set<String> WHERE = Set.of("output_dir", "train_data");
-  /** Training workers with one CPU each, as the local[2] run's. */
-  static final List<String> TRAINING_THREADS = List.of("--conf", "spark.executor.cores=1");
+  /**
+   * Training workers with one CPU each, as the local[2] run's, in two executors of one core (not four: the workers'
+   * two cores each would take two), so that every executor runs a worker.
+   */
+  static final List<String> TRAINING_THREADS = List.of("--conf", "spark.executor.cores=1", "--conf",
+      "spark.cores.max=2");
 
   private final Path dir = LocalCluster.ROOT.resolve("jobs/target/cluster-it/pipeline");
   private final Path local = dir.resolve("local");

@@ -77,7 +77,16 @@ final class LocalCluster implements AutoCloseable {
     if (code != 0) {
       throw new IllegalStateException("submit/local-cluster start failed (" + code + "):\n" + Files.readString(log));
     }
-    return new LocalCluster(dir, cores, readEnv(dir.resolve("cluster.env")));
+    LocalCluster cluster = new LocalCluster(dir, cores, readEnv(dir.resolve("cluster.env")));
+    // a test JVM that ends without @AfterAll (killed by a timeout, say) must not leave the daemons running
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        cluster.close();
+      } catch (IOException | InterruptedException | RuntimeException e) {
+        // the JVM is ending; the daemons' own process groups are all that is left to clean
+      }
+    }, "local-cluster-stop"));
+    return cluster;
   }
 
   String masterUrl() {

@@ -223,7 +223,7 @@ public final class TrainArgs extends CommandArgs {
   public int heartbeatTimeoutS = (int) RingSettings.DEFAULT_HEARTBEAT_TIMEOUT.toSeconds();
 
   @Flag(name = "fail_worker_at_step", help = "testing aid, R:N: worker R fails after step N of the first launch, to "
-      + "check that the driver restarts from the last checkpoint")
+      + "check that the driver restarts from the last checkpoint", testing = true)
   public String failWorkerAtStep = null;
 
   @Override
