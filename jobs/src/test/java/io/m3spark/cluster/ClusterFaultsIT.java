@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,11 +58,24 @@ class ClusterFaultsIT {
     }
   }
 
-  /** Runs {@code command} on the cluster while {@code killer} waits for its moment; both must happen. */
-  private LocalCluster.Run submitAndKill(String name, KillAction killer, String... command) throws Exception {
-    return submitAndKill(name, List.of(), killer, command);
+  /**
+   * Runs {@code command} with {@code outputs.apply("local")} on local[2], uninterrupted, then with
+   * {@code outputs.apply("cluster")} on the cluster while {@code killer} waits for its moment; all must happen.
+   */
+  private LocalCluster.Run localThenKilled(String name, List<String> sparkOptions, KillAction killer,
+      List<String> command, Function<String, List<String>> outputs) throws Exception {
+    LocalCluster.Run uninterrupted = spark.local(name, withOutputs(command, outputs.apply("local")));
+    assertEquals(0, uninterrupted.exitCode(), name + " failed locally:\n" + uninterrupted.tail());
+    return submitAndKill(name, sparkOptions, killer, withOutputs(command, outputs.apply("cluster")));
   }
 
+  private static String[] withOutputs(List<String> command, List<String> outputs) {
+    List<String> all = new ArrayList<>(command);
+    all.addAll(outputs);
+    return all.toArray(new String[0]);
+  }
+
+  /** Runs {@code command} on the cluster while {@code killer} waits for its moment; both must happen. */
   private LocalCluster.Run submitAndKill(String name, List<String> sparkOptions, KillAction killer,
       String... command) throws Exception {
     CompletableFuture<Optional<String>> killed = CompletableFuture.supplyAsync(() -> {
@@ -117,12 +131,10 @@ class ClusterFaultsIT {
   @Test
   void embedSurvivesAKilledExecutor() throws Exception {
     Path in = passages(3000);
-    String[] command = {"embed", "--model_name_or_path", model, "--input", in.toString(), "--return_sparse",
-        "--max_length", "48", "--num_partitions", "16", "--batch_size", "32", "--output", ""};
-    command[command.length - 1] = dir.resolve("embed-local").toString();
-    assertEquals(0, spark.local("embed", command).exitCode());
-    command[command.length - 1] = dir.resolve("embed-cluster").toString();
-    submitAndKill("embed", () -> spark.killExecutorWhenLogged(MODEL_LOADED, KILL_WITHIN), command);
+    localThenKilled("embed", List.of(), () -> spark.killExecutorWhenLogged(MODEL_LOADED, KILL_WITHIN),
+        List.of("embed", "--model_name_or_path", model, "--input", in.toString(), "--return_sparse", "--max_length",
+            "48", "--num_partitions", "16", "--batch_size", "32"),
+        side -> List.of("--output", dir.resolve("embed-" + side).toString()));
     sameBytes(dir.resolve("embed-local/ids.txt"), dir.resolve("embed-cluster/ids.txt"));
     sameNpy(dir.resolve("embed-local/dense.npy"), dir.resolve("embed-cluster/dense.npy"), TOLERANCE);
   }
@@ -137,13 +149,11 @@ class ClusterFaultsIT {
           "neg", List.of("other passage " + (i * 13 % 500)))));
     }
     Files.write(in, lines, StandardCharsets.UTF_8);
-    String[] command = {"mine", "--model_name_or_path", model, "--input_file", in.toString(), "--range_for_sampling",
-        "2-40", "--negative_number", "5", "--embedder_query_max_length", "24", "--embedder_passage_max_length", "40",
-        "--num_partitions", "12", "--batch_size", "32", "--output_file", ""};
-    command[command.length - 1] = dir.resolve("mined-local.jsonl").toString();
-    assertEquals(0, spark.local("mine", command).exitCode());
-    command[command.length - 1] = dir.resolve("mined-cluster.jsonl").toString();
-    submitAndKill("mine", () -> spark.killExecutorWhenLogged(MODEL_LOADED, KILL_WITHIN), command);
+    localThenKilled("mine", List.of(), () -> spark.killExecutorWhenLogged(MODEL_LOADED, KILL_WITHIN),
+        List.of("mine", "--model_name_or_path", model, "--input_file", in.toString(), "--range_for_sampling", "2-40",
+            "--negative_number", "5", "--embedder_query_max_length", "24", "--embedder_passage_max_length", "40",
+            "--num_partitions", "12", "--batch_size", "32"),
+        side -> List.of("--output_file", dir.resolve("mined-" + side + ".jsonl").toString()));
     sameJsonLines(dir.resolve("mined-local.jsonl"), dir.resolve("mined-cluster.jsonl"), TOLERANCE, Set.of());
   }
 
@@ -164,21 +174,13 @@ class ClusterFaultsIT {
     Files.write(data.resolve("corpus.jsonl"), corpus, StandardCharsets.UTF_8);
     Files.write(data.resolve("test_queries.jsonl"), queries, StandardCharsets.UTF_8);
     Files.write(data.resolve("test_qrels.jsonl"), qrels, StandardCharsets.UTF_8);
-    List<String> command = new ArrayList<>(List.of("evaluate", "--eval_name", "faults", "--dataset_dir",
-        data.toString(), "--splits", "test", "--embedder_name_or_path", model, "--search_top_k", "20", "--k_values",
-        "1", "10", "--embedder_query_max_length", "24", "--embedder_passage_max_length", "40",
-        "--embedder_batch_size", "32", "--eval_output_method", "json"));
-    for (String side : List.of("local", "cluster")) {
-      List<String> c = new ArrayList<>(command);
-      c.addAll(List.of("--output_dir", dir.resolve("evaluate-" + side).toString(), "--eval_output_path",
-          dir.resolve("evaluate-" + side + ".json").toString()));
-      if (side.equals("local")) {
-        assertEquals(0, spark.local("evaluate", c.toArray(new String[0])).exitCode());
-      } else {
-        submitAndKill("evaluate", () -> spark.killExecutorWhenLogged(MODEL_LOADED, KILL_WITHIN),
-            c.toArray(new String[0]));
-      }
-    }
+    localThenKilled("evaluate", List.of(), () -> spark.killExecutorWhenLogged(MODEL_LOADED, KILL_WITHIN),
+        List.of("evaluate", "--eval_name", "faults", "--dataset_dir", data.toString(), "--splits", "test",
+            "--embedder_name_or_path", model, "--search_top_k", "20", "--k_values", "1", "10",
+            "--embedder_query_max_length", "24", "--embedder_passage_max_length", "40", "--embedder_batch_size", "32",
+            "--eval_output_method", "json"),
+        side -> List.of("--output_dir", dir.resolve("evaluate-" + side).toString(), "--eval_output_path",
+            dir.resolve("evaluate-" + side + ".json").toString()));
     sameJson(dir.resolve("evaluate-local.json"), dir.resolve("evaluate-cluster.json"), 1e-6, Set.of());
   }
 
@@ -197,19 +199,14 @@ class ClusterFaultsIT {
         "--per_device_train_batch_size", "2", "--learning_rate", "1e-3", "--max_steps", "150", "--save_steps", "3",
         "--save_total_limit", "2",
         "--logging_steps", "1", "--unified_finetuning", "--use_self_distill", "--dataloader_drop_last", "True",
-        "--seed", "11", "--output_dir");
+        "--seed", "11");
     Path localOut = dir.resolve("model-local");
     Path clusterOut = dir.resolve("model-cluster");
-    List<String> l = new ArrayList<>(flags);
-    l.add(localOut.toString());
-    assertEquals(0, spark.local("train", l.toArray(new String[0])).exitCode());
-    List<String> c = new ArrayList<>(flags);
-    c.add(clusterOut.toString());
-    LocalCluster.Run run = submitAndKill("train", ClusterPipelineIT.TRAINING_THREADS, () -> spark.killAnExecutorWhen(
-        () -> hasCheckpoint(clusterOut), KILL_WITHIN), c.toArray(new String[0]));
+    LocalCluster.Run run = localThenKilled("train", ClusterPipelineIT.TRAINING_THREADS,
+        () -> spark.killAnExecutorWhen(() -> hasCheckpoint(clusterOut), KILL_WITHIN), flags,
+        side -> List.of("--output_dir", dir.resolve("model-" + side).toString()));
     assertTrue(run.output().contains("restart 1 of at most"), "the driver did not relaunch:\n" + run.tail());
-    Set<String> numbers = Set.of("training_loss.png", "training_loss.json", "progress.json");
-    sameModel(localOut, clusterOut, 0, numbers, ClusterPipelineIT.WHERE);
+    sameModel(localOut, clusterOut, 0, ClusterPipelineIT.TRAINING_NUMBERS, ClusterPipelineIT.WHERE);
     sameJson(localOut.resolve("training_loss.json"), clusterOut.resolve("training_loss.json"), 0, Set.of());
   }
 }

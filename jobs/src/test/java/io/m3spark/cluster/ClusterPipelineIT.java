@@ -3,7 +3,6 @@ package io.m3spark.cluster;
 import static io.m3spark.cluster.SameOutput.sameBytes;
 import static io.m3spark.cluster.SameOutput.sameJson;
 import static io.m3spark.cluster.SameOutput.sameJsonLines;
-import static io.m3spark.cluster.SameOutput.sameModel;
 import static io.m3spark.cluster.SameOutput.sameNpy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,6 +37,8 @@ class ClusterPipelineIT {
   private static final Set<String> RUN_SPECIFIC = Set.of("seconds", "embed_seconds", "total_seconds", "output",
       "timings", "elapsed_seconds", "stage_seconds", "created", "path", "input", "output_file", "input_file");
 
+  /** What training writes beside the weights that holds rates or is drawn from losses compared on their own. */
+  static final Set<String> TRAINING_NUMBERS = Set.of("training_loss.png", "training_loss.json", "progress.json");
   /** The flags of a checkpoint's trainer state that name where the run read and wrote. */
   static final Set<String> WHERE = Set.of("output_dir", "train_data");
   /**
@@ -148,14 +149,34 @@ class ClusterPipelineIT {
     sameJsonLines(local.resolve("mined.jsonl"), cluster.resolve("mined.jsonl"), TOLERANCE, Set.of());
   }
 
+  /** The evaluate command of the suite: dense, sparse and all-modes rows of the tiny model. */
+  private String[] evaluation(String dataset, String outputDir, String report) {
+    return new String[] {"evaluate", "--eval_name", "cluster-suite", "--dataset_dir", dataset, "--splits", "test",
+        "--embedder_name_or_path", model, "--retrieval_mode", "dense", "sparse", "all", "--search_top_k", "20",
+        "--k_values", "1", "5", "10", "--embedder_query_max_length", "32", "--embedder_passage_max_length", "64",
+        "--output_dir", outputDir, "--eval_output_method", "json", "--eval_output_path", report};
+  }
+
+  /** The train command of the suite: two workers, unified fine-tuning with self-distillation and dropout. */
+  private String[] training(String data, String outputDir) {
+    return new String[] {"train", "--model_name_or_path", model, "--train_data", data, "--output_dir", outputDir,
+        "--num_workers", "2", "--train_group_size", "3", "--query_max_len", "16", "--passage_max_len", "32",
+        "--per_device_train_batch_size", "2", "--learning_rate", "1e-3", "--max_steps", "4", "--save_steps", "2",
+        "--logging_steps", "1", "--unified_finetuning", "--use_self_distill", "--hidden_dropout_prob", "0.1",
+        "--dataloader_drop_last", "True", "--seed", "7"};
+  }
+
+  /** The final model and the last checkpoint are the local run's, bit for bit (paths in trainer states aside). */
+  private void sameTraining(Path expected, Path actual) throws IOException {
+    SameOutput.sameModel(expected, actual, 0, TRAINING_NUMBERS);
+    SameOutput.sameModel(expected.resolve("checkpoint-4"), actual.resolve("checkpoint-4"), 0, TRAINING_NUMBERS,
+        WHERE);
+  }
+
   @Test
   @Order(6)
   void evaluate() throws Exception {
-    both("evaluate", "evaluate", "--eval_name", "cluster-suite", "--dataset_dir", "{in}/eval-set", "--splits", "test",
-        "--embedder_name_or_path", model, "--retrieval_mode", "dense", "sparse", "all", "--search_top_k", "20",
-        "--k_values", "1", "5", "10", "--embedder_query_max_length", "32", "--embedder_passage_max_length", "64",
-        "--output_dir", "{out}/evaluate", "--eval_output_method", "json", "--eval_output_path",
-        "{out}/evaluate/eval_results.json");
+    both("evaluate", evaluation("{in}/eval-set", "{out}/evaluate", "{out}/evaluate/eval_results.json"));
     sameJson(local.resolve("evaluate/eval_results.json"), cluster.resolve("evaluate/eval_results.json"), 1e-6,
         RUN_SPECIFIC);
     String row = TinyM3.folder().getFileName().toString();
@@ -168,15 +189,8 @@ class ClusterPipelineIT {
   void trainOnTwoWorkers() throws Exception {
     // one libtorch thread per worker, as the local[2] run gives each of its two workers: the same arithmetic, so
     // the same bits (libtorch blocks its sums by thread count)
-    both("train", TRAINING_THREADS, "train", "--model_name_or_path", model, "--train_data", "{in}/mined.jsonl", "--output_dir",
-        "{out}/model", "--num_workers", "2", "--train_group_size", "3", "--query_max_len", "16", "--passage_max_len",
-        "32", "--per_device_train_batch_size", "2", "--learning_rate", "1e-3", "--max_steps", "4", "--save_steps", "2",
-        "--logging_steps", "1", "--unified_finetuning", "--use_self_distill", "--hidden_dropout_prob", "0.1",
-        "--dataloader_drop_last", "True", "--seed", "7");
-    // the loss chart is drawn from the losses compared below; progress.json holds rates
-    Set<String> numbers = Set.of("training_loss.png", "training_loss.json", "progress.json");
-    sameModel(local.resolve("model"), cluster.resolve("model"), 0, numbers);
-    sameModel(local.resolve("model/checkpoint-4"), cluster.resolve("model/checkpoint-4"), 0, numbers, WHERE);
+    both("train", TRAINING_THREADS, training("{in}/mined.jsonl", "{out}/model"));
+    sameTraining(local.resolve("model"), cluster.resolve("model"));
     sameJson(local.resolve("model/training_loss.json"), cluster.resolve("model/training_loss.json"), 0,
         RUN_SPECIFIC);
     assertTrue(Files.size(cluster.resolve("model/training_loss.png")) > 0);
@@ -196,23 +210,13 @@ class ClusterPipelineIT {
         "--conf", "spark.hadoop.fs.m3test.impl=io.m3spark.jobs.testfs.LocalDiskFileSystem",
         "--conf", "spark.hadoop.fs.m3obj.impl=io.m3spark.jobs.testfs.LocalDiskFileSystem$WithoutRename",
         "--conf", "spark.hadoop.m3spark.object-store-schemes=m3obj"));
-    LocalCluster.Run train = spark.submit("train-stores", stores, "train", "--model_name_or_path", model,
-        "--train_data", "m3test://" + local.resolve("mined.jsonl"), "--output_dir", "m3obj://" + cluster.resolve(
-        "model-store"), "--num_workers", "2", "--train_group_size", "3", "--query_max_len", "16", "--passage_max_len",
-        "32", "--per_device_train_batch_size", "2", "--learning_rate", "1e-3", "--max_steps", "4", "--save_steps", "2",
-        "--logging_steps", "1", "--unified_finetuning", "--use_self_distill", "--hidden_dropout_prob", "0.1",
-        "--dataloader_drop_last", "True", "--seed", "7");
+    LocalCluster.Run train = spark.submit("train-stores", stores, training("m3test://" + local.resolve("mined.jsonl"),
+        "m3obj://" + cluster.resolve("model-store")));
     assertEquals(0, train.exitCode(), train.tail());
-    Set<String> numbers = Set.of("training_loss.png", "training_loss.json", "progress.json");
-    sameModel(local.resolve("model"), cluster.resolve("model-store"), 0, numbers);
-    sameModel(local.resolve("model/checkpoint-4"), cluster.resolve("model-store/checkpoint-4"), 0, numbers, WHERE);
+    sameTraining(local.resolve("model"), cluster.resolve("model-store"));
 
-    LocalCluster.Run evaluate = spark.submit("evaluate-stores", stores, "evaluate", "--eval_name", "cluster-suite",
-        "--dataset_dir", local.resolve("eval-set").toString(), "--splits", "test", "--embedder_name_or_path", model,
-        "--retrieval_mode", "dense", "sparse", "all", "--search_top_k", "20", "--k_values", "1", "5", "10",
-        "--embedder_query_max_length", "32", "--embedder_passage_max_length", "64", "--output_dir",
-        cluster.resolve("evaluate-store").toUri().toString(), "--eval_output_method", "json", "--eval_output_path",
-        "m3test://" + cluster.resolve("evaluate-store.json"));
+    LocalCluster.Run evaluate = spark.submit("evaluate-stores", stores, evaluation(local.resolve("eval-set").toString(),
+        cluster.resolve("evaluate-store").toUri().toString(), "m3test://" + cluster.resolve("evaluate-store.json")));
     assertEquals(0, evaluate.exitCode(), evaluate.tail());
     sameJson(local.resolve("evaluate/eval_results.json"), cluster.resolve("evaluate-store.json"), 1e-6, RUN_SPECIFIC);
   }

@@ -47,6 +47,12 @@ class GpuDiscoveryScriptTest {
   /** Starts an "executor" that runs the discovery script once, and returns what the script printed. */
   private String executor(Map<String, String> env) throws Exception {
     Path out = dir.resolve("out-" + executors.size());
+    start(out, env);
+    return printed(out);
+  }
+
+  /** Starts an "executor" whose script writes to {@code out}. */
+  private void start(Path out, Map<String, String> env) throws IOException {
     ProcessBuilder pb = new ProcessBuilder("bash", "-c", "\"$0\" > \"$1\"; sleep 600", SCRIPT.toString(),
         out.toString());
     pb.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
@@ -54,6 +60,10 @@ class GpuDiscoveryScriptTest {
     pb.environment().remove("CUDA_VISIBLE_DEVICES");
     pb.environment().putAll(env);
     executors.add(pb.start());
+  }
+
+  /** What the script wrote to {@code out}, once it has written a whole line. */
+  private static String printed(Path out) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (System.nanoTime() < deadline) {
       if (Files.exists(out) && Files.readString(out, StandardCharsets.UTF_8).endsWith("}\n")) {
@@ -76,26 +86,14 @@ class GpuDiscoveryScriptTest {
 
   @Test
   void executorsStartedAtOnceNeverShareAGpu() throws Exception {
-    List<Process> started = new ArrayList<>();
     List<Path> outs = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      Path out = dir.resolve("parallel-" + i);
-      outs.add(out);
-      ProcessBuilder pb = new ProcessBuilder("bash", "-c", "\"$0\" > \"$1\"; sleep 600", SCRIPT.toString(),
-          out.toString());
-      pb.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
-      pb.environment().put("M3SPARK_GPU_CLAIMS", dir.resolve("claims").toString());
-      pb.environment().remove("CUDA_VISIBLE_DEVICES");
-      started.add(pb.start());
+      outs.add(dir.resolve("parallel-" + i));
+      start(outs.get(i), Map.of());
     }
-    executors.addAll(started);
     List<String> seen = new ArrayList<>();
     for (Path out : outs) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (!(Files.exists(out) && Files.readString(out).endsWith("}\n")) && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      String printed = Files.readString(out).trim();
+      String printed = printed(out);
       assertNotEquals("{\"name\":\"gpu\",\"addresses\":[]}", printed);
       seen.add(printed);
     }
