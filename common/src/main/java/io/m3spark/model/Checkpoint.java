@@ -1,5 +1,6 @@
 package io.m3spark.model;
 
+import io.m3spark.weights.EncoderLayers;
 import io.m3spark.weights.HostTensor;
 import io.m3spark.weights.SafetensorsWeights;
 import io.m3spark.weights.TorchPickleReader;
@@ -8,8 +9,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads a model folder's backbone weights (model.safetensors, a sharded model.safetensors.index.json, or
@@ -59,6 +62,18 @@ final class Checkpoint {
       outSource.put(name, source.get(e.getKey()));
     }
     return new Tensors(out, outSource);
+  }
+
+  /** The encoder layer numbers the tensors name ({@code encoder.layer.N.…}), each checked against its file. */
+  static Set<Integer> layerNumbers(Tensors t) throws IOException {
+    Set<Integer> layers = new HashSet<>();
+    for (String name : t.tensors().keySet()) {
+      int layer = EncoderLayers.indexOf(t.source().get(name), name, t.tensors().size());
+      if (layer >= 0) {
+        layers.add(layer);
+      }
+    }
+    return layers;
   }
 
   /** Strips {@code roberta.}/{@code bert.} and maps old {@code LayerNorm.gamma/beta} names to weight/bias. */

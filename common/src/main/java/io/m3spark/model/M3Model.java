@@ -25,6 +25,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -107,10 +108,11 @@ public final class M3Model implements AutoCloseable {
     }
     ModelConfig config = ModelConfig.read(folder.resolve("config.json"));
     Checkpoint.Tensors backbone = Checkpoint.readBackbone(folder);
+    Path src = backbone.source().isEmpty() ? folder : backbone.source().values().iterator().next();
+    checkLayerCount(config, Checkpoint.layerNumbers(backbone), folder, src);
     Map<String, long[]> expected = Encoder.expectedShapes(config);
     for (Map.Entry<String, long[]> e : expected.entrySet()) {
       HostTensor t = backbone.tensors().get(e.getKey());
-      Path src = backbone.source().isEmpty() ? folder : backbone.source().values().iterator().next();
       if (t == null) {
         throw new IOException("missing tensor '" + e.getKey() + "' in " + src + " (config.json: " + config.modelType()
             + ", " + config.numHiddenLayers() + " layers)");
@@ -172,6 +174,25 @@ public final class M3Model implements AutoCloseable {
       }
     }
     return d;
+  }
+
+  /**
+   * config.json may not claim more layers than the weights hold: the expected tensors are listed per layer, so
+   * {@code num_hidden_layers: 2000000000} would exhaust memory before the first one is found missing. The other sizes
+   * need no such bound: they only enter shapes, which are compared with the tensors before anything is allocated.
+   */
+  private static void checkLayerCount(ModelConfig config, Set<Integer> layers, Path folder, Path weights)
+      throws IOException {
+    if (config.numHiddenLayers() <= layers.size()) {
+      return;
+    }
+    int missing = 0;
+    while (layers.contains(missing)) {
+      missing++;
+    }
+    throw new IOException("missing tensor 'encoder.layer." + missing + ".attention.self.query.weight' in " + weights
+        + ": " + folder.resolve("config.json") + " says num_hidden_layers " + config.numHiddenLayers()
+        + ", but the weights hold " + layers.size() + " encoder layer(s)");
   }
 
   private static Map<String, HostTensor> readHeads(Path folder, int hidden, int colbertDim, boolean initNew,

@@ -77,6 +77,21 @@ public final class ModelConfig {
     }
     family();
     activation();
+    // pad_token_id indexes the vocabulary and, for XLM-R, offsets the position table: out of range it would index
+    // past either (the sizes themselves are checked against the weights' shapes when a model loads)
+    if (json.has("pad_token_id") && (!json.get("pad_token_id").canConvertToInt() || padTokenId() < 0
+        || padTokenId() >= vocabSize())) {
+      throw new IllegalArgumentException("config.json: 'pad_token_id' must be an integer in [0, vocab_size "
+          + vocabSize() + "), got " + json.get("pad_token_id"));
+    }
+    if (json.has("type_vocab_size") && (!json.get("type_vocab_size").canConvertToInt() || typeVocabSize() <= 0)) {
+      throw new IllegalArgumentException("config.json: 'type_vocab_size' must be a positive integer, got "
+          + json.get("type_vocab_size"));
+    }
+    if (maxInputLength() < 1) {
+      throw new IllegalArgumentException("config.json: max_position_embeddings " + maxPositionEmbeddings()
+          + " leaves no room for input after pad_token_id " + padTokenId());
+    }
   }
 
   public String modelType() {

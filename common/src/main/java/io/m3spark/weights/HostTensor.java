@@ -12,7 +12,12 @@ public record HostTensor(DType dtype, long[] shape, ByteBuffer data) {
 
   public HostTensor {
     shape = shape.clone();
-    long expected = numel(shape) * dtype.byteSize();
+    long expected;
+    try {
+      expected = byteSize(dtype, shape);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("tensor of " + dtype + Arrays.toString(shape) + " is too large to address");
+    }
     if (data.remaining() != expected) {
       throw new IllegalArgumentException(
           "tensor of " + dtype + Arrays.toString(shape) + " needs " + expected + " bytes, got " + data.remaining());
@@ -22,7 +27,7 @@ public record HostTensor(DType dtype, long[] shape, ByteBuffer data) {
 
   /** A float32 tensor holding a copy of {@code values}. */
   public static HostTensor ofFloats(float[] values, long... shape) {
-    ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buf = ByteBuffer.allocate(Math.multiplyExact(values.length, 4)).order(ByteOrder.LITTLE_ENDIAN);
     buf.asFloatBuffer().put(values);
     return new HostTensor(DType.F32, shape, buf);
   }
@@ -36,6 +41,17 @@ public record HostTensor(DType dtype, long[] shape, ByteBuffer data) {
       n = Math.multiplyExact(n, d);
     }
     return n;
+  }
+
+  /**
+   * Bytes of a tensor of {@code dtype} and {@code shape}, computed exactly: a shape from a file may claim 2^62
+   * elements, whose byte count would wrap around to a small number.
+   *
+   * @throws ArithmeticException if the count does not fit a long
+   * @throws IllegalArgumentException if a dimension is negative
+   */
+  public static long byteSize(DType dtype, long[] shape) {
+    return Math.multiplyExact(numel(shape), dtype.byteSize());
   }
 
   public long numel() {

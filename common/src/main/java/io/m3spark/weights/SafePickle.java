@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,13 @@ import java.util.Set;
  *
  * <p>Values: str → String, int → Long, float → Double, bool → Boolean, None → null, tuple → {@link Tuple},
  * list → ArrayList, dict → LinkedHashMap.
+ *
+ * <p>Limits, so that a small hostile file cannot hang the reader or exhaust memory: dict keys must be strings or
+ * integers (a state dict's are strings; hashing a deep shared tuple would take exponential time); values nest at most
+ * {@value #MAX_DEPTH} levels deep; at most {@value #MAX_VALUES} values are pushed and memoised in all; a list or dict
+ * cannot be changed once it is inside another value, and never contains itself, so no structure is cyclic. No value
+ * from the file is ever printed: messages describe values by type and size ({@link #describe}). Any other
+ * inconsistency becomes a {@link WeightsFormatException} naming the file and the byte where it was found.
  */
 final class SafePickle {
   /** A module-level name the pickle referred to, e.g. {@code torch._utils._rebuild_tensor_v2}. */
@@ -33,10 +41,24 @@ final class SafePickle {
     }
   }
 
-  /** A Python tuple (kept apart from lists because the rebuild functions check argument shapes). */
-  record Tuple(List<Object> items) {
-    Tuple {
-      items = Collections.unmodifiableList(new ArrayList<>(items)); // may hold None, so not List.copyOf
+  /**
+   * A Python tuple (kept apart from lists because the rebuild functions check argument shapes). Equality is identity
+   * and {@link #toString} names only the size: a tuple from a file may share sub-tuples exponentially.
+   */
+  static final class Tuple {
+    private final List<Object> items;
+
+    Tuple(List<Object> items) {
+      this.items = Collections.unmodifiableList(new ArrayList<>(items)); // may hold None, so not List.copyOf
+    }
+
+    List<Object> items() {
+      return items;
+    }
+
+    @Override
+    public String toString() {
+      return describe(this);
     }
   }
 
@@ -49,6 +71,11 @@ final class SafePickle {
     void build(Object target, Object state) throws IOException;
   }
 
+  /** How deep values may nest: a state dict needs about 6 levels, a wrapped training checkpoint about 10. */
+  static final int MAX_DEPTH = 32;
+  /** Values pushed plus memo entries; a state dict of 1,000 tensors needs about 30,000. */
+  static final int MAX_VALUES = 4_000_000;
+
   private static final Object MARK = new Object();
 
   private final Path file;
@@ -58,6 +85,11 @@ final class SafePickle {
   private final List<Object> stack = new ArrayList<>();
   private final List<Integer> marks = new ArrayList<>();
   private final Map<Long, Object> memo = new HashMap<>();
+  /** Nesting depth of each container built (tuple, list, dict); scalars and host values are depth 0. */
+  private final Map<Object, Integer> depth = new IdentityHashMap<>();
+  /** Lists and dicts already placed inside another value: they may no longer change (so no cycle can form). */
+  private final Set<Object> nested = Collections.newSetFromMap(new IdentityHashMap<>());
+  private long values;
 
   private SafePickle(Path file, byte[] pickle, Set<String> allowedGlobals, Host host) {
     this.file = file;
@@ -72,23 +104,24 @@ final class SafePickle {
   }
 
   private Object run() throws IOException {
+    int pos = 0;
     try {
       while (true) {
-        int pos = in.position();
+        pos = in.position();
         int op = u8();
         switch (op) {
           case 0x80 -> u8(); // PROTO: any version; unknown opcodes are refused one by one
           case 0x95 -> in.getLong(); // FRAME: only a read-ahead hint
-          case '}' -> push(new LinkedHashMap<>());
-          case ']' -> push(new ArrayList<>());
-          case ')' -> push(new Tuple(List.of()));
+          case '}' -> push(container(new LinkedHashMap<>(), List.of()));
+          case ']' -> push(container(new ArrayList<>(), List.of()));
+          case ')' -> push(tuple(List.of()));
           case '(' -> {
             marks.add(stack.size());
             push(MARK);
           }
-          case 'q' -> memo.put((long) u8(), peek());
-          case 'r' -> memo.put(u32(), peek());
-          case 0x94 -> memo.put((long) memo.size(), peek());
+          case 'q' -> memoize(u8());
+          case 'r' -> memoize(u32());
+          case 0x94 -> memoize(memo.size());
           case 'h' -> push(memoGet(u8()));
           case 'j' -> push(memoGet(u32()));
           case 'X' -> push(utf8(u32()));
@@ -101,15 +134,16 @@ final class SafePickle {
           case 0x88 -> push(Boolean.TRUE);
           case 0x89 -> push(Boolean.FALSE);
           case 'N' -> push(null);
-          case 't' -> push(new Tuple(popToMark()));
-          case 0x85 -> push(new Tuple(popN(1)));
-          case 0x86 -> push(new Tuple(popN(2)));
-          case 0x87 -> push(new Tuple(popN(3)));
+          case 't' -> push(tuple(popToMark()));
+          case 0x85 -> push(tuple(popN(1)));
+          case 0x86 -> push(tuple(popN(2)));
+          case 0x87 -> push(tuple(popN(3)));
           case 'c' -> push(global(line(), line()));
           case 0x93 -> {
             List<Object> names = popN(2);
             if (!(names.get(0) instanceof String m) || !(names.get(1) instanceof String n)) {
-              throw error("STACK_GLOBAL needs two strings, got " + names);
+              throw error("STACK_GLOBAL needs two strings, got " + describe(names.get(0)) + " and "
+                  + describe(names.get(1)));
             }
             push(global(m, n));
           }
@@ -120,7 +154,10 @@ final class SafePickle {
           }
           case 's' -> {
             List<Object> kv = popN(2);
-            dict(peek()).put(kv.get(0), kv.get(1));
+            Map<Object, Object> d = dict(peek());
+            requireKey(kv.get(0));
+            insert(d, kv);
+            d.put(kv.get(0), kv.get(1));
           }
           case 'u' -> {
             List<Object> items = popToMark();
@@ -129,16 +166,24 @@ final class SafePickle {
             }
             Map<Object, Object> d = dict(peek());
             for (int i = 0; i < items.size(); i += 2) {
+              requireKey(items.get(i));
+            }
+            insert(d, items);
+            for (int i = 0; i < items.size(); i += 2) {
               d.put(items.get(i), items.get(i + 1));
             }
           }
           case 'a' -> {
             Object v = pop();
-            list(peek()).add(v);
+            List<Object> l = list(peek());
+            insert(l, Collections.singletonList(v));
+            l.add(v);
           }
           case 'e' -> {
             List<Object> items = popToMark();
-            list(peek()).addAll(items);
+            List<Object> l = list(peek());
+            insert(l, items);
+            l.addAll(items);
           }
           case 'Q' -> push(host.persistentLoad(pop()));
           case '.' -> {
@@ -152,6 +197,10 @@ final class SafePickle {
       }
     } catch (java.nio.BufferUnderflowException e) {
       throw error("pickle data ends before its STOP opcode (truncated?)");
+    } catch (RuntimeException e) {
+      // A check this interpreter lacks must still end as a refusal of the file, not as a crash of the job.
+      throw new WeightsFormatException(file, "malformed pickle at byte " + pos + " (" + e.getClass().getSimpleName()
+          + ")", e);
     }
   }
 
@@ -172,7 +221,11 @@ final class SafePickle {
     if (!(args instanceof Tuple t)) {
       throw error("REDUCE of " + g.qualified() + " with arguments that are not a tuple");
     }
-    push(host.call(g, t));
+    Object result = host.call(g, t);
+    if ((result instanceof Map<?, ?> || result instanceof List<?>) && !depth.containsKey(result)) {
+      container(result, List.of()); // a new dict (OrderedDict()) is filled like one the pickle built itself
+    }
+    push(result);
   }
 
   private int u8() {
@@ -233,8 +286,67 @@ final class SafePickle {
     return memo.get(i);
   }
 
-  private void push(Object o) {
+  private void push(Object o) throws WeightsFormatException {
+    count();
     stack.add(o);
+  }
+
+  private void count() throws WeightsFormatException {
+    if (++values > MAX_VALUES) {
+      throw error("more than " + MAX_VALUES + " values; a state dict has far fewer");
+    }
+  }
+
+  private void memoize(long slot) throws WeightsFormatException {
+    count();
+    memo.put(slot, peek());
+  }
+
+  /** A new tuple of {@code items}, which from now on are nested (their contents are final). */
+  private Tuple tuple(List<Object> items) throws WeightsFormatException {
+    return container(new Tuple(items), items);
+  }
+
+  private <T> T container(T c, List<Object> items) throws WeightsFormatException {
+    depth.put(c, 0);
+    insert(c, items);
+    return c;
+  }
+
+  /**
+   * Records that {@code items} go into {@code target}: the target must not be nested yet (a list or dict may only be
+   * filled while it is being built, as a pickler writes it), must not receive itself, and must stay within
+   * {@link #MAX_DEPTH}. Together these rule out cycles without ever walking a structure.
+   */
+  private void insert(Object target, List<Object> items) throws WeightsFormatException {
+    if (nested.contains(target)) {
+      throw error(describe(target) + " is changed after being placed inside another value; refusing (a pickler "
+          + "never does this, and it could make a structure contain itself)");
+    }
+    int d = depth.get(target);
+    for (Object item : items) {
+      if (item == target) {
+        throw error(describe(target) + " would contain itself");
+      }
+      Integer inner = depth.get(item);
+      if (inner != null) {
+        d = Math.max(d, inner + 1);
+        if (!(item instanceof Tuple)) {
+          nested.add(item);
+        }
+      }
+    }
+    if (d > MAX_DEPTH) {
+      throw error("values nested more than " + MAX_DEPTH + " levels deep; a state dict is far shallower");
+    }
+    depth.put(target, Math.max(d, 1));
+  }
+
+  /** Dict keys are strings or integers: anything else would have to be hashed, which may never finish. */
+  private void requireKey(Object k) throws WeightsFormatException {
+    if (!(k instanceof String) && !(k instanceof Long)) {
+      throw error("dict key is " + describe(k) + "; only string and integer keys are accepted");
+    }
   }
 
   private Object peek() throws WeightsFormatException {
@@ -288,8 +400,24 @@ final class SafePickle {
     throw error("APPEND(S) on " + describe(o) + ", which is not a list");
   }
 
+  /** What a value is, by type and size, never by content: a file's values may be huge or deeply shared. */
   static String describe(Object o) {
-    return o == null ? "None" : o.getClass().getSimpleName();
+    if (o == null) {
+      return "None";
+    }
+    if (o instanceof Tuple t) {
+      return "a tuple of " + t.items().size() + " item(s)";
+    }
+    if (o instanceof List<?> l) {
+      return "a list of " + l.size() + " item(s)";
+    }
+    if (o instanceof Map<?, ?> m) {
+      return "a dict of " + m.size() + " item(s)";
+    }
+    if (o instanceof String s) {
+      return "a string of " + s.length() + " character(s)";
+    }
+    return "a " + o.getClass().getSimpleName();
   }
 
   private WeightsFormatException error(String problem) {

@@ -119,14 +119,14 @@ public final class SafetensorsFile {
     long[] shape = new long[n.get("shape").size()];
     for (int i = 0; i < shape.length; i++) {
       JsonNode d = n.get("shape").get(i);
-      if (!d.canConvertToLong() || d.asLong() < 0) {
+      if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0) {
         throw new WeightsFormatException(file, where + "has an invalid dimension " + d);
       }
       shape[i] = d.asLong();
     }
     JsonNode b = n.get("data_offsets").get(0);
     JsonNode e = n.get("data_offsets").get(1);
-    if (!b.canConvertToLong() || !e.canConvertToLong()) {
+    if (!b.isIntegralNumber() || !e.isIntegralNumber() || !b.canConvertToLong() || !e.canConvertToLong()) {
       throw new WeightsFormatException(file, where + "has non-integer data_offsets");
     }
     long begin = b.asLong();

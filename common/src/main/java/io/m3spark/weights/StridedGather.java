@@ -17,8 +17,10 @@ final class StridedGather {
   static HostTensor gather(Path file, String storageName, DType dtype, ByteBuffer storage, long storageNumel,
       long offset, long[] shape, long[] strides) throws WeightsFormatException {
     long numel;
+    long bytes;
     try {
       numel = HostTensor.numel(shape);
+      bytes = HostTensor.byteSize(dtype, shape);
     } catch (ArithmeticException e) {
       throw new WeightsFormatException(file, "tensor shape " + Arrays.toString(shape) + " is too large");
     }
@@ -38,14 +40,15 @@ final class StridedGather {
       throw new WeightsFormatException(file, "tensor view (offset " + offset + ", size " + Arrays.toString(shape)
           + ", stride " + Arrays.toString(strides) + ") reaches beyond " + storageName + " of " + storageNumel + " elements");
     }
-    if (numel * es > Integer.MAX_VALUE) {
+    if (bytes > Integer.MAX_VALUE) {
       throw new WeightsFormatException(file, "tensor " + Arrays.toString(shape) + " is over 2 GiB; not supported");
     }
     if (isContiguous(shape, strides)) {
+      // offset + numel ≤ storageNumel (checked above) and the storage is one buffer, so these fit an int
       ByteBuffer view = storage.duplicate().position((int) (offset * es)).limit((int) ((offset + numel) * es));
       return new HostTensor(dtype, shape, view);
     }
-    ByteBuffer out = ByteBuffer.allocate((int) (numel * es)).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer out = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
     byte[] element = new byte[es];
     long[] index = new long[shape.length];
     long src = offset;
@@ -72,7 +75,11 @@ final class StridedGather {
       if (shape[d] != 1 && strides[d] != expected) {
         return false;
       }
-      expected *= shape[d];
+      try {
+        expected = Math.multiplyExact(expected, shape[d]);
+      } catch (ArithmeticException e) {
+        return false; // a shape this large is refused by gather; calling it strided keeps it off the shared path
+      }
     }
     return true;
   }

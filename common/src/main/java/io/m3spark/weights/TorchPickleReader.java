@@ -27,8 +27,21 @@ public final class TorchPickleReader {
 
   private TorchPickleReader() {}
 
-  /** The state dict in {@code file}, in the pickle's order. */
+  /**
+   * The state dict in {@code file}, in the pickle's order. Every way the file can be malformed is a
+   * {@link WeightsFormatException} naming it; the limits on the pickle are {@link SafePickle}'s, those on tensor views
+   * {@link TorchStateDictHost}'s.
+   */
   public static Map<String, HostTensor> read(Path file) throws IOException {
+    try {
+      return readArchive(file);
+    } catch (RuntimeException e) {
+      // the checks above are meant to be complete; if one is missing the file is still refused by name, not the job
+      throw new WeightsFormatException(file, "malformed checkpoint (" + e.getClass().getSimpleName() + ")", e);
+    }
+  }
+
+  private static Map<String, HostTensor> readArchive(Path file) throws IOException {
     if (!ZipIndex.looksLikeZip(file)) {
       throw new WeightsFormatException(file, "not a PyTorch zip checkpoint. The legacy (pre-1.6) torch.save format is"
           + " not supported: convert it with PyTorch >= 1.6, e.g. torch.save(torch.load(path), path2), or save it as"
@@ -79,7 +92,7 @@ public final class TorchPickleReader {
 
   private static Map<String, HostTensor> stateDict(Path file, Object root) throws WeightsFormatException {
     if (!(root instanceof Map<?, ?> top)) {
-      throw new WeightsFormatException(file, "the pickle holds a " + SafePickle.describe(root) + ", not a state dict");
+      throw new WeightsFormatException(file, "the pickle holds " + SafePickle.describe(root) + ", not a state dict");
     }
     Map<?, ?> dict = top;
     if (!allTensors(top)) {
@@ -93,12 +106,20 @@ public final class TorchPickleReader {
     Map<String, HostTensor> out = new LinkedHashMap<>();
     for (Map.Entry<?, ?> e : dict.entrySet()) {
       if (!(e.getKey() instanceof String name) || !(e.getValue() instanceof HostTensor t)) {
-        throw new WeightsFormatException(file, "not a state dict: entry " + e.getKey() + " holds a "
+        throw new WeightsFormatException(file, "not a state dict: entry " + entryName(e.getKey()) + " holds "
             + SafePickle.describe(e.getValue()) + ", not a tensor");
       }
       out.put(name, t);
     }
     return out;
+  }
+
+  /** A key as it may appear in a message: an integer, or a string cut to a readable length. */
+  private static String entryName(Object key) {
+    if (key instanceof String s) {
+      return "'" + (s.length() > 200 ? s.substring(0, 200) + "…" : s) + "'";
+    }
+    return String.valueOf(key); // SafePickle admits only string and integer keys
   }
 
   private static boolean allTensors(Map<?, ?> m) {

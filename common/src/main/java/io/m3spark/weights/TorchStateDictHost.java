@@ -15,6 +15,10 @@ import java.util.Set;
 /**
  * The Java side of a torch zip checkpoint's pickle: storages come from the archive's {@code data/<key>} entries,
  * and the allowed rebuild functions are implemented here, producing contiguous {@link HostTensor}s.
+ *
+ * <p>Views are bounded so that a small file cannot make its readers exhaust memory: strided views (which are copied)
+ * may copy at most the file's size in all, and all views together may span at most {@value #MAX_VIEWS_PER_FILE_BYTE}
+ * times the file's size (a weight tied to another is counted each time it is named, and callers may copy each one).
  */
 final class TorchStateDictHost implements SafePickle.Host {
   static final String REBUILD_TENSOR = "torch._utils._rebuild_tensor_v2";
@@ -33,6 +37,9 @@ final class TorchStateDictHost implements SafePickle.Host {
     ALLOWED_GLOBALS = Set.copyOf(s);
   }
 
+  /** Bytes all views may span, per byte of the file: room for every tensor to be tied once, no more. */
+  static final int MAX_VIEWS_PER_FILE_BYTE = 2;
+
   /** A storage from the archive: raw little-endian bytes of {@code numel} elements of {@code dtype}. */
   private record Storage(String key, DType dtype, long numel, ByteBuffer bytes) {}
 
@@ -42,6 +49,8 @@ final class TorchStateDictHost implements SafePickle.Host {
   private final Map<String, Storage> storages = new HashMap<>();
   /** Bytes copied for strided views so far; capped at the file's size so a small pickle cannot exhaust memory. */
   private long gathered;
+  /** Bytes of every view so far, shared storages counted once per view. */
+  private long viewed;
 
   TorchStateDictHost(Path file, ZipIndex zip, String prefix) {
     this.file = file;
@@ -55,7 +64,8 @@ final class TorchStateDictHost implements SafePickle.Host {
     if (!(pid instanceof Tuple t) || t.items().size() != 5 || !"storage".equals(t.items().get(0))
         || !(t.items().get(1) instanceof Global type) || !(t.items().get(2) instanceof String key)
         || !(t.items().get(4) instanceof Long numel)) {
-      throw error("unexpected persistent id " + pid + "; expected ('storage', type, key, location, numel)");
+      throw error("unexpected persistent id (" + SafePickle.describe(pid)
+          + "); expected ('storage', type, key, location, numel)");
     }
     DType dtype = type.module().equals("torch") ? TorchStorageTypes.dtypeOf(type.name()) : null;
     if (dtype == null) {
@@ -72,7 +82,8 @@ final class TorchStateDictHost implements SafePickle.Host {
     if (entry == null) {
       throw error("storage " + key + " is missing: no entry " + prefix + "data/" + key);
     }
-    if (numel < 0 || entry.size() != numel * dtype.byteSize()) {
+    // numel ≤ size / element size first, so that numel × element size cannot wrap around
+    if (numel < 0 || numel > entry.size() / dtype.byteSize() || entry.size() != numel * dtype.byteSize()) {
       throw error("storage " + key + " should hold " + numel + " " + dtype + " elements but its entry is "
           + entry.size() + " bytes");
     }
@@ -131,7 +142,8 @@ final class TorchStateDictHost implements SafePickle.Host {
   private HostTensor rebuildTensor(List<Object> a) throws WeightsFormatException {
     if (a.size() < 6 || a.size() > 7 || !(a.get(0) instanceof Storage s) || !(a.get(1) instanceof Long offset)
         || !(a.get(2) instanceof Tuple size) || !(a.get(3) instanceof Tuple stride)) {
-      throw error("_rebuild_tensor_v2 expects (storage, offset, size, stride, requires_grad, hooks), got " + a);
+      throw error("_rebuild_tensor_v2 expects (storage, offset, size, stride, requires_grad, hooks), got "
+          + a.size() + " argument(s) of other types");
     }
     requireNoHooks(a.get(5));
     long[] shape = longs(size, "size");
@@ -139,18 +151,44 @@ final class TorchStateDictHost implements SafePickle.Host {
     if (shape.length != strides.length) {
       throw error("tensor on storage " + s.key + " has " + shape.length + " sizes but " + strides.length + " strides");
     }
+    long bytes;
+    try {
+      bytes = HostTensor.byteSize(s.dtype, shape);
+    } catch (ArithmeticException e) {
+      throw error("tensor on storage " + s.key + " has a shape too large to address");
+    }
     if (!StridedGather.isContiguous(shape, strides)) {
-      try {
-        gathered = Math.addExact(gathered, Math.multiplyExact(HostTensor.numel(shape), s.dtype.byteSize()));
-      } catch (ArithmeticException e) {
-        gathered = Long.MAX_VALUE;
-      }
+      gathered = saturatedAdd(gathered, bytes);
       if (gathered > zip.fileSize()) {
         throw error("strided views would copy " + gathered + " bytes, more than the file's " + zip.fileSize()
             + "; refusing (overlapping or repeated views)");
       }
     }
+    viewed = saturatedAdd(viewed, bytes);
+    long cap = saturatedMultiply(zip.fileSize(), MAX_VIEWS_PER_FILE_BYTE);
+    if (viewed > cap) {
+      throw error("its tensors view " + (viewed == Long.MAX_VALUE ? "more than 2^63" : Long.toString(viewed))
+          + " bytes, over " + MAX_VIEWS_PER_FILE_BYTE + " times the file's " + zip.fileSize()
+          + "; refusing (many names viewing the same storage)");
+    }
     return StridedGather.gather(file, "storage " + s.key, s.dtype, s.bytes, s.numel, offset, shape, strides);
+  }
+
+  /** Sizes in bytes that do not fit a long are "more than anything", which every cap refuses. */
+  private static long saturatedAdd(long a, long b) {
+    try {
+      return Math.addExact(a, b);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static long saturatedMultiply(long a, long b) {
+    try {
+      return Math.multiplyExact(a, b);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   private void requireNoHooks(Object hooks) throws WeightsFormatException {
@@ -163,7 +201,7 @@ final class TorchStateDictHost implements SafePickle.Host {
     long[] out = new long[t.items().size()];
     for (int i = 0; i < out.length; i++) {
       if (!(t.items().get(i) instanceof Long v) || v < 0) {
-        throw error("tensor " + what + " " + t.items() + " is not a tuple of non-negative integers");
+        throw error("tensor " + what + " (" + SafePickle.describe(t) + ") is not a tuple of non-negative integers");
       }
       out[i] = v;
     }

@@ -71,7 +71,7 @@ final class ZipIndex {
         cdSize = z64.getLong(40);
         cdOffset = z64.getLong(48);
       }
-      if (cdOffset < 0 || cdSize < 0 || cdSize > MAX_CENTRAL_DIR || cdOffset + cdSize > size) {
+      if (cdOffset < 0 || cdSize < 0 || cdSize > MAX_CENTRAL_DIR || cdOffset > size - cdSize) {
         throw new WeightsFormatException(file, "corrupt zip: central directory [" + cdOffset + ", +" + cdSize
             + ") does not fit a file of " + size + " bytes (truncated?)");
       }
@@ -122,24 +122,39 @@ final class ZipIndex {
       int len = cd.getShort(x + 2) & 0xffff;
       if (id == 0x0001) {
         int f = x + 4;
+        int fieldEnd = x + 4 + len;
+        if (fieldEnd > cd.limit()) {
+          throw new WeightsFormatException(file, "corrupt zip: zip64 field of " + name + " runs past the directory");
+        }
         if (usize == 0xffffffffL) {
-          usize = cd.getLong(f);
+          usize = zip64Value(file, cd, f, fieldEnd, name);
           f += 8;
         }
         if (csize == 0xffffffffL) {
-          csize = cd.getLong(f);
+          csize = zip64Value(file, cd, f, fieldEnd, name);
           f += 8;
         }
         if (offset == 0xffffffffL) {
-          offset = cd.getLong(f);
+          offset = zip64Value(file, cd, f, fieldEnd, name);
         }
       }
       x += 4 + len;
+    }
+    if (usize < 0 || csize < 0 || offset < 0) {
+      throw new WeightsFormatException(file, "corrupt zip: entry " + name + " has a size or offset over 2^63");
     }
     if (method == 0 && csize != usize) {
       throw new WeightsFormatException(file, "corrupt zip: stored entry " + name + " has sizes " + csize + " and " + usize);
     }
     return new Entry(name, method, usize, offset);
+  }
+
+  private static long zip64Value(Path file, ByteBuffer cd, int at, int fieldEnd, String name)
+      throws WeightsFormatException {
+    if (at + 8 > fieldEnd) {
+      throw new WeightsFormatException(file, "corrupt zip: zip64 field of " + name + " is too short");
+    }
+    return cd.getLong(at);
   }
 
   long fileSize() {
@@ -168,7 +183,7 @@ final class ZipIndex {
         throw new WeightsFormatException(file, "corrupt zip: no local header for " + e.name);
       }
       long start = e.localHeaderOffset + 30 + (local.getShort(26) & 0xffff) + (local.getShort(28) & 0xffff);
-      if (start + e.size > fileSize) {
+      if (e.size > fileSize - start) {
         throw new WeightsFormatException(file, "zip entry " + e.name + " runs past the end of the file (truncated?)");
       }
       if (e.size == 0) {

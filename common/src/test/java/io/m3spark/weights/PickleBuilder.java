@@ -39,6 +39,15 @@ final class PickleBuilder {
     return op('J', v, v >>> 8, v >>> 16, v >>> 24);
   }
 
+  /** LONG1 with all 8 bytes: any long, e.g. the 2^62 a hostile size claims. */
+  PickleBuilder longInt(long v) {
+    op(0x8a, 8);
+    for (int i = 0; i < 8; i++) {
+      op((int) (v >>> (8 * i)) & 0xff);
+    }
+    return this;
+  }
+
   /** {@code ('storage', torch.<type>, key, 'cpu', numel)} followed by BINPERSID. */
   PickleBuilder storage(String type, String key, int numel) {
     return op('(').str("storage").global("torch", type).str(key).str("cpu").integer(numel).op('t', 'Q');

@@ -120,7 +120,7 @@ final class BertWeightMapping {
     int rows = Math.toIntExact(shape[0]);
     int cols = Math.toIntExact(shape[1]);
     FloatBuffer src = t.dtype() == DType.F32 ? t.bytes().asFloatBuffer() : FloatBuffer.wrap(t.toFloats());
-    ByteBuffer out = ByteBuffer.allocate(Math.multiplyExact(rows * cols, 4)).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer out = ByteBuffer.allocate(Math.multiplyExact(Math.multiplyExact(rows, cols), 4)).order(ByteOrder.LITTLE_ENDIAN);
     FloatBuffer dst = out.asFloatBuffer();
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) {

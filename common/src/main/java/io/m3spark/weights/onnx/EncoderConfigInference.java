@@ -1,5 +1,6 @@
 package io.m3spark.weights.onnx;
 
+import io.m3spark.weights.EncoderLayers;
 import io.m3spark.weights.HostTensor;
 import io.m3spark.weights.WeightsFormatException;
 import java.nio.file.Path;
@@ -7,9 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Infers an {@link EncoderConfig} from an ONNX export's graph and its mapped weights, and checks that every tensor a
@@ -17,7 +15,8 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>vocab and hidden size: {@code embeddings.word_embeddings.weight}; intermediate size: layer 0's
- *       {@code intermediate.dense.weight}; layers: how many {@code encoder.layer.N.output.dense.bias} there are;
+ *       {@code intermediate.dense.weight}; layers: one past the highest N of the {@code encoder.layer.N.…} tensors,
+ *       each of those layers then complete (a layer number is checked by {@link EncoderLayers} before it is used);
  *   <li>heads: hidden / head dim, the head dim being the square of the constant that layer 0's attention scores are
  *       divided by ({@code /encoder/layer.0/attention/self/Div}, i.e. √head_dim);
  *   <li>LayerNorm eps: the constant added to the variance in {@code /embeddings/LayerNorm/Add}, or the
@@ -30,7 +29,6 @@ import java.util.regex.Pattern;
  * </ul>
  */
 final class EncoderConfigInference {
-  private static final Pattern LAYER_OUTPUT_BIAS = Pattern.compile("encoder\\.layer\\.(\\d+)\\.output\\.dense\\.bias");
   private static final String[] EMBEDDING_TENSORS = {
     "embeddings.word_embeddings.weight", "embeddings.position_embeddings.weight",
     "embeddings.token_type_embeddings.weight", "embeddings.LayerNorm.weight", "embeddings.LayerNorm.bias"
@@ -52,13 +50,16 @@ final class EncoderConfigInference {
       throw new WeightsFormatException(file, "no embeddings.word_embeddings.weight [vocab, hidden] among the "
           + "initializers: not an ONNX export of a Hugging Face BERT or XLM-R encoder");
     }
-    int layers = countLayers(weights);
+    int layers = countLayers(weights, file);
     checkComplete(weights, layers, file);
-    int vocab = (int) words.shape()[0];
-    int hidden = (int) words.shape()[1];
-    int intermediate = (int) weights.get("encoder.layer.0.intermediate.dense.weight").shape()[0];
-    int positions = (int) weights.get("embeddings.position_embeddings.weight").shape()[0];
-    int typeVocab = (int) weights.get("embeddings.token_type_embeddings.weight").shape()[0];
+    int vocab = size(words, 0, "embeddings.word_embeddings.weight", file);
+    int hidden = size(words, 1, "embeddings.word_embeddings.weight", file);
+    int intermediate = size(weights.get("encoder.layer.0.intermediate.dense.weight"), 0,
+        "encoder.layer.0.intermediate.dense.weight", file);
+    int positions = size(weights.get("embeddings.position_embeddings.weight"), 0,
+        "embeddings.position_embeddings.weight", file);
+    int typeVocab = size(weights.get("embeddings.token_type_embeddings.weight"), 0,
+        "embeddings.token_type_embeddings.weight", file);
     int headDim = headDim(graph, file);
     if (hidden % headDim != 0) {
       throw new WeightsFormatException(file, "hidden size " + hidden + " is not a multiple of the head dimension "
@@ -73,22 +74,19 @@ final class EncoderConfigInference {
         layerNormEps(graph, file), "gelu", padTokenId);
   }
 
-  private static int countLayers(Map<String, HostTensor> weights) {
-    TreeSet<Integer> seen = new TreeSet<>();
+  /** One past the highest layer number; a gap (layer 3 missing) shows up in checkComplete as its missing tensors. */
+  private static int countLayers(Map<String, HostTensor> weights, Path file) throws WeightsFormatException {
+    int highest = -1;
     for (String name : weights.keySet()) {
-      Matcher m = LAYER_OUTPUT_BIAS.matcher(name);
-      if (m.matches()) {
-        seen.add(Integer.parseInt(m.group(1)));
-      }
+      highest = Math.max(highest, EncoderLayers.indexOf(file, name, weights.size()));
     }
-    // A gap (layer 3 missing) shows up in checkComplete as that layer's missing tensors.
-    return seen.isEmpty() ? 0 : seen.last() + 1;
+    return highest + 1;
   }
 
   private static void checkComplete(Map<String, HostTensor> weights, int layers, Path file)
       throws WeightsFormatException {
     if (layers == 0) {
-      throw new WeightsFormatException(file, "no encoder layers: no encoder.layer.N.output.dense.bias initializer");
+      throw new WeightsFormatException(file, "no encoder layers: no encoder.layer.N.… initializer");
     }
     List<String> missing = new ArrayList<>();
     for (String name : EMBEDDING_TENSORS) {
@@ -109,6 +107,16 @@ final class EncoderConfigInference {
           + " layers: " + String.join(", ", missing.subList(0, Math.min(10, missing.size())))
           + (missing.size() > 10 ? ", …" : ""));
     }
+  }
+
+  /** A config size taken from a tensor's shape: positive and an int, as config.json needs it. */
+  private static int size(HostTensor t, int dim, String name, Path file) throws WeightsFormatException {
+    long[] shape = t.shape();
+    if (shape.length <= dim || shape[dim] < 1 || shape[dim] > Integer.MAX_VALUE) {
+      throw new WeightsFormatException(file, name + " has shape " + java.util.Arrays.toString(shape)
+          + ", which gives no positive size for dimension " + dim);
+    }
+    return (int) shape[dim];
   }
 
   private static int headDim(OnnxGraph graph, Path file) throws WeightsFormatException {

@@ -54,6 +54,8 @@ public final class OnnxModelReader {
   private static final int TENSOR_EXTERNAL_DATA = 13;
   private static final int TENSOR_DATA_LOCATION = 14;
   private static final int DATA_LOCATION_EXTERNAL = 1;
+  /** Values one tensor may hold in TensorProto's typed fields (they are only used for small constants). */
+  static final int MAX_TYPED_VALUES = 1 << 24;
 
   private final Path file;
   private final ByteBuffer mapped;
@@ -79,6 +81,9 @@ public final class OnnxModelReader {
       return new OnnxModelReader(file, ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size())).readModel();
     } catch (InvalidProtocolBufferException e) {
       throw new WeightsFormatException(file, "not a readable ONNX model: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // a check missing above must still refuse the file by name rather than crash the import
+      throw new WeightsFormatException(file, "malformed ONNX model (" + e.getClass().getSimpleName() + ")", e);
     }
   }
 
@@ -244,8 +249,14 @@ public final class OnnxModelReader {
           + OnnxDataType.name(onnxType) + "), which the importer does not read");
     }
     long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
+    long expected;
+    try {
+      expected = HostTensor.byteSize(dtype, shape);
+    } catch (ArithmeticException | IllegalArgumentException e) {
+      throw new WeightsFormatException(file, what + " has shape " + Arrays.toString(shape)
+          + ", which is negative or too large to address");
+    }
     ByteBuffer data = raw != null ? raw : typed.toBytes(dtype);
-    long expected = HostTensor.numel(shape) * dtype.byteSize();
     if (data.remaining() != expected) {
       throw new WeightsFormatException(file, what + " of shape " + Arrays.toString(shape) + " and type " + dtype
           + " holds " + data.remaining() + " bytes instead of " + expected);
@@ -307,14 +318,23 @@ public final class OnnxModelReader {
 
     private void readEach(boolean packed, IoAction readOne) throws IOException {
       if (!packed) {
-        readOne.run();
+        readOne(readOne);
         return;
       }
       int limit = in.pushLimit(in.readRawVarint32());
       while (in.getBytesUntilLimit() > 0) {
-        readOne.run();
+        readOne(readOne);
       }
       in.popLimit(limit);
+    }
+
+    /** One value more, within the bound: each is a boxed number on the heap, up to 24 times its 1-byte varint. */
+    private void readOne(IoAction read) throws IOException {
+      if (values.size() >= MAX_TYPED_VALUES) {
+        throw new WeightsFormatException(file, "a tensor holds more than " + MAX_TYPED_VALUES + " values in its typed "
+            + "fields (float_data, int64_data, …); exporters put weights that large in raw_data");
+      }
+      read.run();
     }
 
     /** Lays the values out as {@code dtype}; 16-bit floats arrive as their bit patterns in int32_data. */
