@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Puts one file's bytes into {@code blobs/{etag}}. Bytes go to {@code {etag}.incomplete} first, so a dropped
  * connection (or a killed process) leaves a prefix that the next attempt continues with a Range request; the finished
  * file is verified and then renamed into place, so a blob that exists is always complete. A lock per blob makes a
- * second process wait for the first instead of downloading the same bytes into the same file.
+ * second process wait for the first instead of downloading the same bytes into the same file. No more bytes are taken
+ * than the Hub announced, and a server that contradicts the announced size (or the range asked for) loses what it sent.
  */
 final class BlobDownloader {
   private static final Logger LOG = LoggerFactory.getLogger(BlobDownloader.class);
@@ -47,6 +49,7 @@ final class BlobDownloader {
           transfer(repo, file, partial);
           break;
         } catch (HubException e) {
+          Files.deleteIfExists(partial); // a server that contradicts itself: its bytes are no prefix to resume
           throw e;
         } catch (IOException e) {
           long have = Files.exists(partial) ? Files.size(partial) : 0;
@@ -82,25 +85,48 @@ final class BlobDownloader {
     }
     LOG.info("Downloading {} of {} ({} bytes{})", file.path(), repo, file.size(), offset > 0 ? ", resuming at " + offset : "");
     HttpResponse<InputStream> response = client.download(repo, file, offset);
+    String what = file.path() + " of " + repo;
     boolean resumed = response.statusCode() == 206;
-    if (resumed) {
-      String contentRange = response.headers().firstValue("Content-Range").orElse("");
-      if (!contentRange.startsWith("bytes " + offset + "-")) {
-        response.body().close();
-        throw new HubException(file.path() + ": asked for bytes from " + offset + ", the server sent '" + contentRange + "'");
+    long start = resumed ? offset : 0;
+    try (InputStream in = response.body()) {
+      if (resumed) {
+        String contentRange = response.headers().firstValue("Content-Range").orElse("");
+        if (!contentRange.startsWith("bytes " + offset + "-")) {
+          throw new HubException(what + ": asked for bytes from " + offset + ", the server sent Content-Range "
+              + HubNames.shown(contentRange));
+        }
+      } else if (offset > 0) {
+        LOG.info("{}: the server ignored the Range request; starting over", file.path());
       }
-    } else if (offset > 0) {
-      LOG.info("{}: the server ignored the Range request; starting over", file.path());
+      long expected = file.size() - start;
+      OptionalLong announced = response.headers().firstValueAsLong("Content-Length");
+      if (announced.isPresent() && announced.getAsLong() != expected) {
+        throw new HubException(what + ": the server announces " + announced.getAsLong() + " bytes from offset " + start
+            + ", the Hub's metadata " + expected + " (a file of " + file.size() + " bytes)");
+      }
+      copy(in, partial, resumed, expected, new TransferProgress(file.path(), start, file.size()));
+      if (in.read() != -1) {
+        throw new HubException(what + ": the server sent more than the " + file.size() + " bytes the Hub announced;"
+            + " stopped there");
+      }
     }
-    TransferProgress progress = new TransferProgress(file.path(), resumed ? offset : 0, file.size());
+  }
+
+  /** Appends (or writes, when not {@code resumed}) at most {@code expected} bytes; fewer is an interrupted download. */
+  private static void copy(InputStream in, Path partial, boolean resumed, long expected, TransferProgress progress)
+      throws IOException {
     byte[] buf = new byte[1 << 16];
-    try (InputStream in = response.body();
-         OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-             resumed ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-      for (int n; (n = in.read(buf)) > 0; ) {
+    long written = 0;
+    try (OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        resumed ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+      for (int n; written < expected && (n = in.read(buf, 0, (int) Math.min(buf.length, expected - written))) > 0; ) {
         out.write(buf, 0, n); // unbuffered: what arrived is on disk even if the next read fails
+        written += n;
         progress.add(n);
       }
+    }
+    if (written < expected) {
+      throw new IOException("the server's answer ended " + (expected - written) + " bytes short (truncated)");
     }
   }
 }

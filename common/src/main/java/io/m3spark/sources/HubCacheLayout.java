@@ -18,42 +18,52 @@ import java.util.UUID;
  * {cache}/.locks/models--{owner}--{name}/{etag}.lock         held while a blob is downloaded
  * </pre>
  * Lock files live where huggingface_hub puts its own, outside {@code blobs/}, so {@code blobs/} holds nothing else.
+ * The revision, commit, ETag and path come from the user or the network: each is checked by {@link HubNames}, and
+ * every path built here must stay inside the repository's folder (or its lock folder), else it is refused.
  */
 public final class HubCacheLayout {
-  private final Path cacheDir;
+  private final HubRepoId repo;
   private final Path repoDir;
-  private final String repoFolder;
+  private final Path lockDir;
 
   public HubCacheLayout(Path cacheDir, HubRepoId repo) {
-    this.cacheDir = cacheDir;
-    this.repoFolder = repo.cacheFolderName();
-    this.repoDir = cacheDir.resolve(repoFolder);
+    this.repo = repo;
+    this.repoDir = cacheDir.resolve(repo.cacheFolderName()).toAbsolutePath().normalize();
+    this.lockDir = cacheDir.resolve(".locks").resolve(repo.cacheFolderName()).toAbsolutePath().normalize();
   }
 
-  public Path refFile(String revision) {
-    return repoDir.resolve("refs").resolve(revision);
+  public Path refFile(String revision) throws HubException {
+    return inside(repoDir, "refs/" + HubNames.checkRelativePath(revision, repo + ": revision"));
   }
 
-  public Path snapshotDir(String commit) {
-    return repoDir.resolve("snapshots").resolve(commit);
+  public Path snapshotDir(String commit) throws HubException {
+    return inside(repoDir, "snapshots/" + HubNames.checkCommit(commit, repo.toString()));
   }
 
-  public Path blob(String etag) {
-    return repoDir.resolve("blobs").resolve(etag);
+  /** {@code snapshots/{commit}/{path}}, {@code path} being a file's path in the repository. */
+  public Path snapshotFile(String commit, String path) throws HubException {
+    return inside(snapshotDir(commit), HubNames.checkRelativePath(path, repo.toString()));
   }
 
-  public Path incompleteBlob(String etag) {
-    return repoDir.resolve("blobs").resolve(etag + ".incomplete");
+  public Path blob(String etag) throws HubException {
+    return inside(repoDir, "blobs/" + HubNames.checkEtag(etag, repo.toString()));
   }
 
-  public Path blobLock(String etag) {
-    return cacheDir.resolve(".locks").resolve(repoFolder).resolve(etag + ".lock");
+  public Path incompleteBlob(String etag) throws HubException {
+    return inside(repoDir, "blobs/" + HubNames.checkEtag(etag, repo.toString()) + ".incomplete");
+  }
+
+  public Path blobLock(String etag) throws HubException {
+    return inside(lockDir, HubNames.checkEtag(etag, repo.toString()) + ".lock");
   }
 
   /** The commit {@code revision} pointed to when last resolved online. */
   public Optional<String> readRef(String revision) throws IOException {
     Path ref = refFile(revision);
-    return Files.isRegularFile(ref) ? Optional.of(Files.readString(ref, StandardCharsets.UTF_8).strip()) : Optional.empty();
+    if (!Files.isRegularFile(ref)) {
+      return Optional.empty();
+    }
+    return Optional.of(HubNames.checkCommit(Files.readString(ref, StandardCharsets.UTF_8).strip(), ref.toString()));
   }
 
   /** Records that {@code revision} points to {@code commit} (no trailing newline, as huggingface_hub writes it). */
@@ -73,7 +83,7 @@ public final class HubCacheLayout {
    * is made under a unique name and renamed over whatever is there, which is atomic.
    */
   public Path linkSnapshotFile(String commit, String path, String etag) throws IOException {
-    Path file = snapshotDir(commit).resolve(path);
+    Path file = snapshotFile(commit, path);
     Files.createDirectories(file.getParent());
     Path target = file.getParent().relativize(blob(etag));
     if (Files.isSymbolicLink(file) && Files.readSymbolicLink(file).equals(target)) {
@@ -83,5 +93,14 @@ public final class HubCacheLayout {
     Files.createSymbolicLink(tmp, target);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     return file;
+  }
+
+  /** {@code root/relative}, refused unless it stays under {@code root}: the one check every path above passes. */
+  private Path inside(Path root, String relative) throws HubException {
+    Path path = root.resolve(relative).normalize();
+    if (path.equals(root) || !path.startsWith(root)) {
+      throw new HubException(repo + ": " + HubNames.shown(relative) + " would lead outside " + root + "; refused");
+    }
+    return path;
   }
 }

@@ -10,10 +10,8 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandler;
-import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,11 +21,12 @@ import java.util.stream.Collectors;
 
 /**
  * The HTTP side of the Hub: the repository listing, a file's metadata and its bytes. Redirects are followed by hand so
- * the token only ever goes to the Hub's own endpoint, never to the CDN that LFS files are redirected to.
+ * the token only ever goes to the Hub's own endpoint, never to the CDN that LFS files are redirected to. Connecting,
+ * waiting for an answer and waiting for the next bytes of a body each give up after {@link HubSettings#timeout()}; the
+ * commit hash and ETags that will name cache entries are checked here, where they arrive ({@link HubNames}).
  */
 public final class HubClient {
   private static final int MAX_REDIRECTS = 10;
-  private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(60);
   private static final String USER_AGENT = "m3spark/0.1 java/" + Runtime.version().feature();
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,14 +41,14 @@ public final class HubClient {
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(Duration.ofSeconds(20))
+        .connectTimeout(settings.timeout())
         .build();
   }
 
   /** {@code GET {endpoint}/api/models/{repo}/revision/{revision}}: the commit the revision names and its files. */
   public RepoInfo repoInfo(HubRepoId repo) throws IOException {
     URI uri = URI.create(settings.endpoint() + "/api/models/" + repo.repoId() + "/revision/" + encode(repo.revision()));
-    HttpResponse<InputStream> response = send("GET", uri, Optional.empty(), BodyHandlers.ofInputStream(), true, true);
+    HttpResponse<InputStream> response = send("GET", uri, Optional.empty(), true);
     try (InputStream body = response.body()) {
       failOnError(response, repo, "the file list");
       JsonNode json = JSON.readTree(body);
@@ -57,6 +56,7 @@ public final class HubClient {
       if (commit.isEmpty()) {
         throw new HubException("the Hub's answer for " + repo + " has no commit hash ('sha')");
       }
+      HubNames.checkCommit(commit, "the Hub's answer for " + repo);
       List<String> files = new ArrayList<>();
       json.path("siblings").forEach(s -> files.add(s.path("rfilename").asText()));
       return new RepoInfo(commit, files);
@@ -70,7 +70,8 @@ public final class HubClient {
    */
   public HubFile fileMetadata(HubRepoId repo, String commit, String path) throws IOException {
     URI uri = resolveUri(repo, commit, path);
-    HttpResponse<Void> response = send("HEAD", uri, Optional.empty(), BodyHandlers.discarding(), false, true);
+    HttpResponse<InputStream> response = send("HEAD", uri, Optional.empty(), false);
+    response.body().close();
     if (response.statusCode() >= 400) {
       failOnError(response, repo, path);
     }
@@ -79,9 +80,13 @@ public final class HubClient {
     String etag = response.headers().firstValue("X-Linked-Etag").or(() -> response.headers().firstValue("ETag"))
         .map(HubClient::normalizeEtag)
         .orElseThrow(() -> new HubException("the Hub sent no ETag for " + path + " of " + repo + "; cannot cache it"));
+    HubNames.checkEtag(etag, path + " of " + repo);
     OptionalLong linkedSize = response.headers().firstValueAsLong("X-Linked-Size");
     long size = (linkedSize.isPresent() ? linkedSize : response.headers().firstValueAsLong("Content-Length"))
         .orElseThrow(() -> new HubException("the Hub sent no size for " + path + " of " + repo));
+    if (size < 0) {
+      throw new HubException("the Hub sent a negative size (" + size + ") for " + path + " of " + repo);
+    }
     String fileCommit = response.headers().firstValue("X-Repo-Commit").orElse(commit);
     return new HubFile(path, fileCommit, etag, size, download);
   }
@@ -93,7 +98,7 @@ public final class HubClient {
   @SuppressWarnings("try") // the resource is held for its scope, not used
   public HttpResponse<InputStream> download(HubRepoId repo, HubFile file, long offset) throws IOException {
     Optional<String> range = offset > 0 ? Optional.of("bytes=" + offset + "-") : Optional.empty();
-    HttpResponse<InputStream> response = send("GET", file.downloadUri(), range, BodyHandlers.ofInputStream(), true, false);
+    HttpResponse<InputStream> response = send("GET", file.downloadUri(), range, true);
     if (response.statusCode() != 200 && response.statusCode() != 206) {
       try (InputStream body = response.body()) {
         failOnError(response, repo, file.path());
@@ -108,24 +113,26 @@ public final class HubClient {
     return URI.create(settings.endpoint() + "/" + repo.repoId() + "/resolve/" + encode(commit) + "/" + encodedPath);
   }
 
-  private <T> HttpResponse<T> send(String method, URI start, Optional<String> range, BodyHandler<T> handler,
-      boolean followToOtherHosts, boolean metadataCall) throws IOException {
+  private HttpResponse<InputStream> send(String method, URI start, Optional<String> range, boolean followToOtherHosts)
+      throws IOException {
     URI uri = start;
     for (int hop = 0; ; hop++) {
       HttpRequest.Builder request = HttpRequest.newBuilder(uri)
           .method(method, HttpRequest.BodyPublishers.noBody())
           .header("User-Agent", USER_AGENT)
-          .header("Accept-Encoding", "identity"); // sizes and hashes are of the raw bytes
-      if (metadataCall) {
-        request.timeout(METADATA_TIMEOUT); // downloads may take hours: no overall timeout for them
-      }
+          .header("Accept-Encoding", "identity") // sizes and hashes are of the raw bytes
+          .timeout(settings.timeout()); // until the headers: the body has its own idle timeout
       range.ifPresent(r -> request.header("Range", r));
       if (sameOrigin(uri, settings.endpoint())) {
         settings.bearerToken().ifPresent(t -> request.header("Authorization", "Bearer " + t));
       }
-      HttpResponse<T> response;
+      String source = withoutQuery(uri);
+      HttpResponse<InputStream> response;
       try {
-        response = http.send(request.build(), handler);
+        response = http.send(request.build(), IdleTimeoutBody.handler(settings.timeout(), source));
+      } catch (HttpTimeoutException e) {
+        throw new HttpTimeoutException("no answer from " + source + " within " + IdleTimeoutBody.seconds(settings.timeout())
+            + " s (HF_HUB_DOWNLOAD_TIMEOUT)");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while talking to " + uri.getHost());
@@ -141,9 +148,7 @@ public final class HubClient {
       if (hop == MAX_REDIRECTS) {
         throw new HubException("more than " + MAX_REDIRECTS + " redirects from " + start);
       }
-      if (response.body() instanceof InputStream body) {
-        body.close();
-      }
+      response.body().close();
       uri = next;
     }
   }
@@ -183,6 +188,11 @@ public final class HubClient {
       e = e.substring(2);
     }
     return e.replace("\"", "");
+  }
+
+  /** The URI as messages show it: no user info, no query (CDN URLs carry signatures there). */
+  private static String withoutQuery(URI u) {
+    return u.getScheme() + "://" + u.getHost() + (u.getPort() == -1 ? "" : ":" + u.getPort()) + u.getRawPath();
   }
 
   private static boolean sameOrigin(URI a, URI b) {

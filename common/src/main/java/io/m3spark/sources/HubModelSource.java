@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +56,11 @@ public final class HubModelSource implements ModelSource {
   /** The snapshot the cache has for the revision, if it has one with a config. */
   private static Optional<Path> cachedSnapshot(HubRepoId repo, HubCacheLayout layout) throws IOException {
     Optional<String> commit = repo.revisionIsCommit() ? Optional.of(repo.revision()) : layout.readRef(repo.revision());
-    return commit.map(layout::snapshotDir).filter(dir -> Files.isRegularFile(dir.resolve("config.json")));
+    if (commit.isEmpty()) {
+      return Optional.empty();
+    }
+    Path dir = layout.snapshotDir(commit.get());
+    return Files.isRegularFile(dir.resolve("config.json")) ? Optional.of(dir) : Optional.empty();
   }
 
   private Path download(HubRepoId repo, HubCacheLayout layout, HubSettings settings) throws IOException {
@@ -74,19 +80,26 @@ public final class HubModelSource implements ModelSource {
     }
     BlobDownloader downloader = new BlobDownloader(client, downloadAttempts);
     Deque<String> pending = new ArrayDeque<>(ModelFileSelection.select(repo, info.files()));
+    // each file once, whatever an index lists: a shard list that named an index again must not loop
+    Set<String> seen = new HashSet<>(pending);
     while (!pending.isEmpty()) {
       String path = pending.poll();
-      Path local = layout.snapshotDir(info.commit()).resolve(path);
+      Path local = layout.snapshotFile(info.commit(), path);
       if (!Files.exists(local)) { // follows the link: a link to a deleted blob is fetched again
         HubFile file = client.fileMetadata(repo, info.commit(), path);
         if (!file.commit().equals(info.commit())) {
-          throw new HubException(path + " of " + repo + " came from commit " + file.commit() + ", not " + info.commit());
+          throw new HubException(path + " of " + repo + " came from commit " + HubNames.shown(file.commit()) + ", not "
+              + info.commit());
         }
         downloader.fetch(repo, layout, file);
         layout.linkSnapshotFile(info.commit(), path, file.etag());
       }
       if (ModelFileSelection.isIndex(path)) {
-        pending.addAll(ModelFileSelection.shards(path, local));
+        for (String shard : ModelFileSelection.shards(repo, path, local)) {
+          if (seen.add(shard)) {
+            pending.add(shard);
+          }
+        }
       }
     }
     // written last, so offline mode never picks a snapshot whose download did not finish

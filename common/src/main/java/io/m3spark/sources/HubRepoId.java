@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
 public record HubRepoId(String owner, String name, String revision) {
   /** Names the Hub accepts: letters, digits, '-', '_', '.', not starting with '-' or '.', no "--" or "..". */
   private static final Pattern ID = Pattern.compile("([A-Za-z0-9_][A-Za-z0-9_.-]*)/([A-Za-z0-9_][A-Za-z0-9_.-]*)(?:@(.+))?");
-  private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
 
   /** The id in {@code s}, or empty when {@code s} does not look like one. */
   public static Optional<HubRepoId> parse(String s) {
@@ -29,7 +28,7 @@ public record HubRepoId(String owner, String name, String revision) {
 
   /** Whether the revision is already a full commit hash, which never moves (so needs no ref in the cache). */
   public boolean revisionIsCommit() {
-    return COMMIT.matcher(revision).matches();
+    return HubNames.isCommit(revision);
   }
 
   /** The repository's folder in huggingface_hub's cache: {@code models--owner--name}. */

@@ -22,6 +22,9 @@ public final class ModelFileSelection {
   static final List<String> WEIGHTS = List.of("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
       "pytorch_model.bin.index.json");
 
+  /** Far above the few hundred shards of the largest public checkpoints; each costs a request and a file. */
+  static final int MAX_SHARDS = 4096;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ModelFileSelection() {}
@@ -44,21 +47,37 @@ public final class ModelFileSelection {
     return file.endsWith(".index.json");
   }
 
-  /** The shard files an index's {@code weight_map} names, each once, paths relative to the index's folder. */
-  public static List<String> shards(String indexPath, Path indexFile) throws IOException {
+  /**
+   * The shard files an index's {@code weight_map} names, each once, paths relative to the index's folder. The index
+   * comes from the network, so a shard must be a weight file of the index's own format ({@code .safetensors} for
+   * {@code *.safetensors.index.json}, {@code .bin} for {@code *.bin.index.json}): never the index itself, another
+   * index or any other file, and never a path leading out of the snapshot.
+   */
+  public static List<String> shards(HubRepoId repo, String indexPath, Path indexFile) throws IOException {
     JsonNode map = JSON.readTree(indexFile.toFile()).path("weight_map");
+    String context = indexPath + " of " + repo;
     if (!map.isObject()) {
-      throw new HubException(indexPath + " has no weight_map object");
+      throw new HubException(context + " has no weight_map object");
     }
-    String dir = indexPath.contains("/") ? indexPath.substring(0, indexPath.lastIndexOf('/') + 1) : "";
+    // model.safetensors.index.json indexes .safetensors shards, pytorch_model.bin.index.json .bin ones
+    String indexName = indexPath.substring(indexPath.lastIndexOf('/') + 1);
+    String weightsName = indexName.substring(0, indexName.length() - ".index.json".length());
+    String extension = weightsName.substring(weightsName.lastIndexOf('.') + 1);
+    String dir = indexPath.substring(0, indexPath.lastIndexOf('/') + 1);
     Set<String> shards = new LinkedHashSet<>();
     for (JsonNode n : (Iterable<JsonNode>) map::elements) {
-      String shard = n.asText();
-      // the index comes from the network: a name like "../x" must not write outside the snapshot
-      if (shard.isEmpty() || shard.startsWith("/") || List.of(shard.split("/")).contains("..")) {
-        throw new HubException(indexPath + " names an invalid shard file '" + shard + "'");
+      if (!n.isTextual()) {
+        throw new HubException(context + ": weight_map has a " + n.getNodeType() + " where a shard file name belongs");
       }
-      shards.add(dir + shard);
+      String shard = n.asText();
+      HubNames.checkRelativePath(shard, context + ": weight_map");
+      if (!shard.endsWith("." + extension)) {
+        throw new HubException(context + ": weight_map names " + HubNames.shown(shard) + ", not a ." + extension
+            + " weight file");
+      }
+      if (shards.add(dir + shard) && shards.size() > MAX_SHARDS) {
+        throw new HubException(context + ": weight_map names more than " + MAX_SHARDS + " shard files");
+      }
     }
     return List.copyOf(shards);
   }

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -14,8 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 /**
@@ -45,9 +50,25 @@ final class FakeHub implements AutoCloseable {
   final AtomicBoolean corruptDownloads = new AtomicBoolean();
   /** Milliseconds each CDN download waits before answering, to make concurrent resolves overlap. */
   final AtomicLong cdnDelayMillis = new AtomicLong();
+  /** The commit hash the listing names: a hostile mirror sends something else. */
+  final AtomicReference<String> listedCommit = new AtomicReference<>(COMMIT);
+  /** ETags the Hub sends for these paths instead of the real ones. */
+  final Map<String, String> etagOverrides = new ConcurrentHashMap<>();
+  /** When positive, the next CDN download sends this many bytes beyond the file (no byte array that big is made). */
+  final AtomicLong oversizeNextDownloadBy = new AtomicLong(-1);
+  /** Whether that oversized answer says its real length in Content-Length; else it is sent chunked. */
+  final AtomicBoolean oversizeAnnounced = new AtomicBoolean();
+  /** Bytes of the oversized answer the CDN got written before the client stopped taking them. */
+  final AtomicLong oversizeBytesSent = new AtomicLong();
+  /** Milliseconds the CDN waits between 64 KiB pieces of a download: slow, but never idle for long. */
+  final AtomicLong cdnPieceDelayMillis = new AtomicLong();
+  /** When positive, the next CDN download sends this many bytes, then nothing until the hub is closed. */
+  final AtomicLong stallNextDownloadAfter = new AtomicLong(-1);
 
   private final HttpServer hub;
   private final HttpServer cdn;
+  /** A thread per exchange, so a stalled answer does not hold up the next request. */
+  private final ExecutorService handlers = Executors.newCachedThreadPool();
 
   FakeHub() throws IOException {
     Map<String, FakeFile> model = new LinkedHashMap<>();
@@ -74,9 +95,11 @@ final class FakeHub implements AutoCloseable {
 
     hub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     hub.createContext("/", this::serveHub);
+    hub.setExecutor(handlers);
     hub.start();
     cdn = HttpServer.create(new InetSocketAddress("127.0.0.2", 0), 0);
     cdn.createContext("/", this::serveCdn);
+    cdn.setExecutor(handlers);
     cdn.start();
   }
 
@@ -104,9 +127,11 @@ final class FakeHub implements AutoCloseable {
   private void serveHub(HttpExchange ex) throws IOException {
     record("hub", ex);
     try (ex) {
-      String path = ex.getRequestURI().getPath();
+      // split before decoding: a revision is one segment even when it holds '/' (%2F)
+      String path = ex.getRequestURI().getRawPath();
       boolean api = path.startsWith("/api/models/");
-      String[] parts = (api ? path.substring("/api/models/".length()) : path.substring(1)).split("/", 5);
+      String[] parts = Arrays.stream((api ? path.substring("/api/models/".length()) : path.substring(1)).split("/", 5))
+          .map(p -> URLDecoder.decode(p, StandardCharsets.UTF_8)).toArray(String[]::new);
       String repoId = parts[0] + "/" + parts[1];
       Map<String, FakeFile> repo = repos.get(repoId);
       if (repo == null) {
@@ -118,13 +143,13 @@ final class FakeHub implements AutoCloseable {
         return;
       }
       String revision = parts[3];
-      if (!revision.equals("main") && !revision.equals(COMMIT)) {
+      if (!revision.equals("main") && !revision.equals(COMMIT) && !revision.equals(listedCommit.get())) {
         error(ex, 404, "RevisionNotFound");
         return;
       }
       if (api) {
         String siblings = repo.keySet().stream().map(f -> "{\"rfilename\": \"" + f + "\"}").collect(Collectors.joining(", "));
-        send(ex, 200, ("{\"id\": \"" + repoId + "\", \"sha\": \"" + COMMIT + "\", \"siblings\": [" + siblings + "]}")
+        send(ex, 200, ("{\"id\": \"" + repoId + "\", \"sha\": \"" + listedCommit.get() + "\", \"siblings\": [" + siblings + "]}")
             .getBytes(StandardCharsets.UTF_8));
         return;
       }
@@ -133,27 +158,24 @@ final class FakeHub implements AutoCloseable {
         error(ex, 404, "EntryNotFound");
         return;
       }
-      ex.getResponseHeaders().set("X-Repo-Commit", COMMIT);
+      ex.getResponseHeaders().set("X-Repo-Commit", listedCommit.get());
+      String etag = etagOverrides.getOrDefault(parts[4], file.etag());
       if (file.lfs()) {
-        ex.getResponseHeaders().set("X-Linked-Etag", "\"" + file.etag() + "\"");
+        ex.getResponseHeaders().set("X-Linked-Etag", "\"" + etag + "\"");
         ex.getResponseHeaders().set("X-Linked-Size", Long.toString(file.content().length));
         ex.getResponseHeaders().set("ETag", "W/\"redirect-etag\"");
         ex.getResponseHeaders().set("Location", "http://127.0.0.2:" + cdn.getAddress().getPort() + "/cdn/" + file.etag());
         ex.sendResponseHeaders(302, -1);
         return;
       }
-      ex.getResponseHeaders().set("ETag", "\"" + file.etag() + "\"");
+      ex.getResponseHeaders().set("ETag", "\"" + etag + "\"");
       send(ex, 200, file.content());
     }
   }
 
   private void serveCdn(HttpExchange ex) throws IOException {
     record("cdn", ex);
-    try {
-      Thread.sleep(cdnDelayMillis.get());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    pause(cdnDelayMillis.get());
     String etag = ex.getRequestURI().getPath().substring("/cdn/".length());
     byte[] content = repos.values().stream().flatMap(r -> r.values().stream()).filter(f -> f.etag().equals(etag))
         .findFirst().orElseThrow().content();
@@ -168,16 +190,58 @@ final class FakeHub implements AutoCloseable {
     }
     byte[] body = Arrays.copyOfRange(content, from, content.length);
     long cut = cutNextDownloadAfter.getAndSet(-1);
+    long extra = oversizeNextDownloadBy.getAndSet(-1);
+    if (extra > 0) {
+      sendOversized(ex, range == null ? 200 : 206, body, extra);
+      return;
+    }
+    long stall = stallNextDownloadAfter.getAndSet(-1);
     ex.sendResponseHeaders(range == null ? 200 : 206, body.length);
     OutputStream out = ex.getResponseBody();
+    if (stall > 0) {
+      out.write(body, 0, (int) stall);
+      out.flush();
+      try {
+        Thread.sleep(Long.MAX_VALUE); // ended by close()
+      } catch (InterruptedException e) {
+        throw new IOException("stalled answer ended by close()");
+      }
+    }
     if (cut > 0) {
       out.write(body, 0, (int) cut);
       out.flush();
       // an exception out of a handler makes HttpServer close the socket: the client sees the body end early
       throw new IOException("connection dropped on purpose after " + cut + " bytes");
     }
-    out.write(body);
+    for (int piece = 0; piece < body.length; piece += 1 << 16) {
+      out.write(body, piece, Math.min(1 << 16, body.length - piece));
+      out.flush();
+      pause(cdnPieceDelayMillis.get());
+    }
     ex.close();
+  }
+
+  /** {@code body}, then {@code extra} zero bytes, streamed: the client is expected to hang up long before the end. */
+  private void sendOversized(HttpExchange ex, int status, byte[] body, long extra) throws IOException {
+    ex.sendResponseHeaders(status, oversizeAnnounced.get() ? body.length + extra : 0);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(body);
+      oversizeBytesSent.addAndGet(body.length);
+      byte[] zeros = new byte[1 << 16];
+      for (long left = extra; left > 0; left -= zeros.length) {
+        int n = (int) Math.min(zeros.length, left);
+        out.write(zeros, 0, n);
+        oversizeBytesSent.addAndGet(n);
+      }
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void send(HttpExchange ex, int status, byte[] body) throws IOException {
@@ -200,6 +264,7 @@ final class FakeHub implements AutoCloseable {
   public void close() {
     hub.stop(0);
     cdn.stop(0);
+    handlers.shutdownNow();
   }
 
   static FakeFile text(String s) {

@@ -9,12 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,12 +26,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class HubModelSourceTest {
   /** What a BGE-M3 folder needs, and all the fake repository has of it (not its ONNX export or README). */
@@ -229,6 +234,135 @@ class HubModelSourceTest {
       assertEquals(Set.of("config.json", "model.safetensors.index.json", "model-00001-of-00002.safetensors",
           "model-00002-of-00002.safetensors"), listed.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
     }
+  }
+
+  /** Every file under the temporary folder that is not in the repository's cache folder or its lock folder. */
+  private List<Path> filesOutsideTheRepository() throws IOException {
+    Path repoDir = cache.resolve("models--test-org--tiny-m3");
+    Path lockDir = cache.resolve(".locks/models--test-org--tiny-m3");
+    try (Stream<Path> all = Files.walk(tmp)) {
+      return all.filter(p -> !Files.isDirectory(p) && !p.startsWith(repoDir) && !p.startsWith(lockDir)).toList();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"../../x", "0123456789ABCDEF0123456789ABCDEF01234567", "0123456789abcdef0123456789abcdef0123456/"})
+  void aCommitHashThatIsNotOneIsRefused(String sha) throws IOException {
+    hub.listedCommit.set(sha);
+
+    HubException e = assertThrows(HubException.class, () -> resolve(MODEL, options()));
+
+    assertEquals("the Hub's answer for test-org/tiny-m3@main: the commit hash '" + sha + "' is not 40 lowercase hex"
+        + " digits; refusing to use it as a cache folder name", e.getMessage());
+    assertEquals(List.of(), filesOutsideTheRepository());
+    assertTrue(hub.requests().stream().noneMatch(r -> r.method().equals("HEAD")), "refused before any file is asked for");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"config.json", "model.safetensors"}) // a git file's ETag, an LFS file's X-Linked-Etag
+  void anEtagThatIsAPathIsRefusedAndNothingIsWrittenOutsideTheCache(String file) throws IOException {
+    hub.etagOverrides.put(file, "../../.bash_profile");
+
+    HubException e = assertThrows(HubException.class, () -> resolve(MODEL, options()));
+
+    assertEquals(file + " of test-org/tiny-m3@main: the ETag '../../.bash_profile' is not a safe cache file name"
+        + " (1 to 128 letters, digits, '-' or '_')", e.getMessage());
+    assertEquals(List.of(), filesOutsideTheRepository());
+    try (Stream<Path> all = Files.walk(tmp)) {
+      assertTrue(all.noneMatch(p -> p.getFileName().toString().contains("bash_profile")));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"model.safetensors.index.json", "config.json", "pytorch_model.bin", "../../../outside.safetensors",
+      "/tmp/absolute.safetensors", "sub/./x.safetensors"})
+  void aShardIndexNamingAnythingButItsOwnWeightFilesIsRefused(String shard) {
+    String selfIndexed = "test-org/self-indexed";
+    hub.repos.put(selfIndexed, Map.of("config.json", FakeHub.text("{}"), "model.safetensors.index.json",
+        FakeHub.text("{\"weight_map\": {\"a\": \"" + shard + "\"}}")));
+
+    // a loop would never end: fail after a while instead
+    HubException e = assertThrows(HubException.class,
+        () -> assertTimeoutPreemptively(Duration.ofSeconds(30), () -> resolve(selfIndexed, options())));
+
+    assertTrue(e.getMessage().startsWith("model.safetensors.index.json of test-org/self-indexed@main: weight_map"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("'" + shard + "'"), e.getMessage());
+  }
+
+  @ParameterizedTest(name = "announced in Content-Length: {0}")
+  @ValueSource(booleans = {false, true})
+  void aServerSendingMoreThanAnnouncedIsStoppedAtTheAnnouncedSize(boolean announced) throws IOException {
+    hub.oversizeAnnounced.set(announced);
+    hub.oversizeNextDownloadBy.set(200L << 20);
+    FakeHub.FakeFile weights = hub.file(MODEL, "model.safetensors");
+
+    HubException e = assertThrows(HubException.class,
+        () -> assertTimeoutPreemptively(Duration.ofSeconds(60), () -> resolve(MODEL, options())));
+
+    assertTrue(e.getMessage().startsWith("model.safetensors of test-org/tiny-m3@main: the server "), e.getMessage());
+    assertTrue(e.getMessage().contains(announced ? "announces " + (weights.content().length + (200L << 20)) + " bytes"
+        : "sent more than the " + weights.content().length + " bytes the Hub announced"), e.getMessage());
+    // what the socket buffers took before the client hung up, far from the 200 MB on offer
+    assertTrue(hub.oversizeBytesSent.get() < (32 << 20), hub.oversizeBytesSent.get() + " bytes sent");
+    Path blobs = cache.resolve("models--test-org--tiny-m3/blobs");
+    assertFalse(Files.exists(blobs.resolve(weights.etag())));
+    assertFalse(Files.exists(blobs.resolve(weights.etag() + ".incomplete")), "a server that contradicts itself is not resumed");
+    try (Stream<Path> all = Files.walk(cache)) {
+      long largest = all.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).max().orElse(0);
+      assertTrue(largest <= weights.content().length, "largest file in the cache: " + largest);
+    }
+
+    assertArrayEquals(weights.content(), Files.readAllBytes(resolve(MODEL, options()).resolve("model.safetensors")),
+        "the next try downloads it whole");
+  }
+
+  @Test
+  void aStalledDownloadFailsAfterTheTimeoutReleasesItsLockAndIsResumed() throws Exception {
+    hub.stallNextDownloadAfter.set(100_000);
+    FakeHub.FakeFile weights = hub.file(MODEL, "model.safetensors");
+    SourceOptions oneSecond = options("HF_HUB_DOWNLOAD_TIMEOUT", "1");
+
+    long start = System.nanoTime();
+    IOException e = assertThrows(IOException.class,
+        () -> assertTimeoutPreemptively(Duration.ofSeconds(30), () -> new HubModelSource(1).resolve(MODEL, oneSecond)));
+    double seconds = (System.nanoTime() - start) / 1e9;
+
+    assertTrue(e.getMessage().contains("no data from http://127.0.0.2:") && e.getMessage().contains(
+        "/cdn/" + weights.etag() + " for 1 s (HF_HUB_DOWNLOAD_TIMEOUT)"), e.getMessage());
+    assertTrue(e.getMessage().contains("run again to resume"), e.getMessage());
+    assertTrue(seconds < 10, "failed after " + seconds + " s");
+    // another thread: this one would re-enter its own lock even if it had not been released
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      Path folder = other.submit(() -> new HubModelSource(1).resolve(MODEL, oneSecond).orElseThrow()).get(30, TimeUnit.SECONDS);
+      assertArrayEquals(weights.content(), Files.readAllBytes(folder.resolve("model.safetensors")));
+    } finally {
+      other.shutdownNow();
+    }
+    assertEquals("bytes=100000-", hub.cdnRequests().stream().filter(r -> r.path().endsWith(weights.etag()))
+        .reduce((a, b) -> b).orElseThrow().range(), "the bytes before the stall were kept");
+  }
+
+  @Test
+  void aSlowButSteadyDownloadMayTakeLongerThanTheTimeout() throws IOException {
+    hub.cdnPieceDelayMillis.set(100); // 1.5 MB in 23 pieces: over 2 s in all, never 1 s without data
+
+    Path folder = resolve(MODEL, options("HF_HUB_DOWNLOAD_TIMEOUT", "1"));
+
+    assertArrayEquals(hub.file(MODEL, "model.safetensors").content(), Files.readAllBytes(folder.resolve("model.safetensors")));
+    assertEquals(lfsModelFiles(), hub.cdnRequests().size(), "each file in one piece, none retried");
+  }
+
+  @Test
+  void aServerThatNeverAnswersFailsAfterTheTimeout() {
+    hub.cdnDelayMillis.set(20_000);
+
+    IOException e = assertThrows(IOException.class, () -> assertTimeoutPreemptively(Duration.ofSeconds(15),
+        () -> new HubModelSource(1).resolve(MODEL, options("HF_HUB_DOWNLOAD_TIMEOUT", "0.5"))));
+
+    assertTrue(e.getMessage().contains("no answer from http://127.0.0.2:") && e.getMessage().contains(
+        " within 0.5 s (HF_HUB_DOWNLOAD_TIMEOUT)"), e.getMessage());
   }
 
   @Test

@@ -2,12 +2,14 @@ package io.m3spark.sources;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,17 @@ class HubSettingsTest {
     assertEquals(tmp.resolve(".cache/huggingface/hub"), s.cacheDir());
     assertEquals(Optional.empty(), s.bearerToken());
     assertFalse(s.offline());
+    assertEquals(Duration.ofSeconds(60), s.timeout());
+  }
+
+  @Test
+  void downloadTimeoutInSecondsAsHuggingfaceHubReadsIt() {
+    assertEquals(Duration.ofMillis(2500), settings(null, Map.of("HF_HUB_DOWNLOAD_TIMEOUT", "2.5")).timeout());
+    for (String bad : new String[] {"0", "-1", "ten", "NaN", "1e9"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> settings(null, Map.of("HF_HUB_DOWNLOAD_TIMEOUT", bad)), bad);
+      assertEquals("HF_HUB_DOWNLOAD_TIMEOUT='" + bad + "': expected a number of seconds from 0.001 to 86400", e.getMessage());
+    }
   }
 
   @Test
