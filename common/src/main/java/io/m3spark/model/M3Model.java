@@ -124,7 +124,7 @@ public final class M3Model implements AutoCloseable {
     int colbertDim = o.colbertDim() > 0 ? o.colbertDim() : hidden;
     Map<String, HostTensor> heads = readHeads(folder, hidden, colbertDim, o.initNewHeads(), warnings);
 
-    M3Tokenizer tokenizer = M3Tokenizer.load(folder);
+    M3Tokenizer tokenizer = M3Tokenizer.load(folder, config.vocabSize());
     Map<String, byte[]> tokFiles = new LinkedHashMap<>();
     for (String f : TOKENIZER_FILES) {
       Path p = folder.resolve(f);

@@ -3,9 +3,8 @@ package io.m3spark.text;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,11 +19,13 @@ import java.util.Map;
  * {@code maxLength − 2} content tokens, then the closing special token); padding is {@link TokenBatch#pad}'s job, with
  * the pad id named by {@code tokenizer_config.json} (DJL's default 0 would be {@code <s>} in XLM-R).
  *
+ * <p>{@code tokenizer.json} is checked by {@link TokenizerFile} before the native library sees it, because that library
+ * aborts the JVM on some inputs instead of failing; what it still refuses becomes an {@link IOException} naming the
+ * file.
+ *
  * <p>Thread-safe: the native tokenizer is immutable after loading.
  */
 public final class M3Tokenizer implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final HuggingFaceTokenizer tokenizer;
   private final int clsId;
   private final int sepId;
@@ -43,31 +44,47 @@ public final class M3Tokenizer implements AutoCloseable {
 
   /** Loads {@code tokenizer.json} and (when present) {@code tokenizer_config.json} from {@code modelFolder}. */
   public static M3Tokenizer load(Path modelFolder) throws IOException {
+    return load(modelFolder, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #load(Path)}, for a model with {@code embeddingRows} rows in its token embedding: a tokenizer whose
+   * ids reach past them is refused before the native tokenizer is built.
+   */
+  public static M3Tokenizer load(Path modelFolder, int embeddingRows) throws IOException {
     Path tokFile = modelFolder.resolve("tokenizer.json");
     if (!Files.isRegularFile(tokFile)) {
       throw new IOException("no tokenizer.json in " + modelFolder
           + " (the model folder must hold the Hugging Face fast-tokenizer file, as BAAI/bge-m3 ships it)");
     }
-    JsonNode tokJson = JSON.readTree(tokFile.toFile());
-    Map<String, Integer> vocab = tokenIds(tokJson);
+    TokenizerFile tokJson = TokenizerFile.read(tokFile);
+    tokJson.checkEmbeddingRows(embeddingRows);
+    Map<String, Integer> vocab = new HashMap<>(tokJson.vocab());
+    vocab.putAll(tokJson.addedTokens());
     Path cfgFile = modelFolder.resolve("tokenizer_config.json");
-    JsonNode cfg = Files.isRegularFile(cfgFile) ? JSON.readTree(cfgFile.toFile()) : JSON.createObjectNode();
+    JsonNode cfg = Files.isRegularFile(cfgFile) ? TokenizerFile.readJson(cfgFile)
+        : JsonNodeFactory.instance.objectNode();
 
     int cls = specialId(cfg, vocab, tokFile, "cls_token", "bos_token", "<s>", "[CLS]");
     int sep = specialId(cfg, vocab, tokFile, "sep_token", "eos_token", "</s>", "[SEP]");
     int pad = specialId(cfg, vocab, tokFile, "pad_token", null, "<pad>", "[PAD]");
     int unk = specialId(cfg, vocab, tokFile, "unk_token", null, "<unk>", "[UNK]");
 
-    HuggingFaceTokenizer hf = HuggingFaceTokenizer.builder()
-        .optTokenizerPath(tokFile)
-        .optAddSpecialTokens(true)
-        .optTruncation(false)
-        .optPadding(false)
-        .build();
-    int maxId = vocab.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-    String[] idToToken = new String[maxId + 1];
+    HuggingFaceTokenizer hf;
+    try {
+      hf = HuggingFaceTokenizer.builder()
+          .optTokenizerPath(tokFile)
+          .optAddSpecialTokens(true)
+          .optTruncation(false)
+          .optPadding(false)
+          .build();
+    } catch (RuntimeException e) { // the native library's refusals come as bare RuntimeExceptions
+      throw new IOException(tokFile + ": the tokenizer library cannot load it: " + e.getMessage(), e);
+    }
+    // an added token owns its id; of two vocabulary pieces with one id, either may stand for it
+    String[] idToToken = new String[tokJson.idCount()];
     vocab.forEach((tok, id) -> {
-      if (idToToken[id] == null || tok.equals(idToToken[id]) || isAddedFirst(tokJson, tok)) {
+      if (idToToken[id] == null || tokJson.addedTokens().containsKey(tok)) {
         idToToken[id] = tok;
       }
     });
@@ -147,39 +164,12 @@ public final class M3Tokenizer implements AutoCloseable {
     tokenizer.close();
   }
 
-  private static boolean isAddedFirst(JsonNode tok, String content) {
-    for (JsonNode added : tok.path("added_tokens")) {
-      if (added.path("content").asText().equals(content)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private static int[] toInts(long[] ids, int n) {
     int[] out = new int[n];
     for (int i = 0; i < n; i++) {
       out[i] = Math.toIntExact(ids[i]);
     }
     return out;
-  }
-
-  /** Added tokens plus the model vocabulary (WordPiece/BPE map or Unigram list). */
-  private static Map<String, Integer> tokenIds(JsonNode tok) {
-    Map<String, Integer> ids = new HashMap<>();
-    JsonNode vocab = tok.path("model").path("vocab");
-    if (vocab.isObject()) {
-      vocab.fields().forEachRemaining(e -> ids.put(e.getKey(), e.getValue().asInt()));
-    } else if (vocab.isArray()) {
-      for (int i = 0; i < vocab.size(); i++) {
-        JsonNode entry = vocab.get(i);
-        ids.putIfAbsent(entry.isArray() ? entry.get(0).asText() : entry.asText(), i);
-      }
-    }
-    for (JsonNode added : tok.path("added_tokens")) {
-      ids.put(added.path("content").asText(), added.path("id").asInt());
-    }
-    return ids;
   }
 
   private static int specialId(JsonNode cfg, Map<String, Integer> vocab, Path tokFile, String key, String altKey,

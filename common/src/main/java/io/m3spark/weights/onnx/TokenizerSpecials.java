@@ -1,9 +1,9 @@
 package io.m3spark.weights.onnx;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.m3spark.text.TokenizerFile;
 import io.m3spark.weights.WeightsFormatException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,15 +21,10 @@ import java.util.Map;
  */
 record TokenizerSpecials(String pad, int padId, String cls, String sep, String unk, String mask,
     boolean doLowerCase) {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   static TokenizerSpecials read(Path tokenizerJson) throws IOException {
-    JsonNode root = JSON.readTree(tokenizerJson.toFile());
-    Map<String, Integer> ids = new HashMap<>();
-    for (JsonNode t : root.path("added_tokens")) {
-      ids.put(t.path("content").asText(), t.path("id").asInt());
-    }
-    root.path("post_processor").path("special_tokens").fields().forEachRemaining(e -> {
+    TokenizerFile file = TokenizerFile.read(tokenizerJson);
+    Map<String, Integer> ids = new HashMap<>(file.addedTokens());
+    file.section("post_processor").path("special_tokens").fields().forEachRemaining(e -> {
       JsonNode idList = e.getValue().path("ids");
       if (idList.size() == 1) {
         ids.putIfAbsent(e.getKey(), idList.get(0).asInt());
@@ -40,7 +35,7 @@ record TokenizerSpecials(String pad, int padId, String cls, String sep, String u
       throw new WeightsFormatException(tokenizerJson, "no pad token ([PAD] or <pad>) among added_tokens");
     }
     return new TokenizerSpecials(pad, ids.get(pad), pick(ids, "[CLS]", "<s>"), pick(ids, "[SEP]", "</s>"),
-        pick(ids, "[UNK]", "<unk>"), pick(ids, "[MASK]", "<mask>"), lowercases(root.path("normalizer")));
+        pick(ids, "[UNK]", "<unk>"), pick(ids, "[MASK]", "<mask>"), lowercases(file.section("normalizer")));
   }
 
   private static String pick(Map<String, Integer> ids, String bert, String xlmr) {

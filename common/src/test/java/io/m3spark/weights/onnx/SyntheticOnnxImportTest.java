@@ -1,8 +1,12 @@
 package io.m3spark.weights.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,5 +57,17 @@ class SyntheticOnnxImportTest {
     assertEquals(8 - 1 - 1, cfg.get("model_max_length").asInt(), "positions offset by pad id + 1");
     assertEquals("XLMRobertaModel", new ObjectMapper().readTree(r.folder().resolve("config.json").toFile())
         .get("architectures").get(0).asText());
+  }
+
+  @Test
+  void aTokenizerTheNativeLibraryCouldAbortOnIsRefusedBeforeAnythingIsWritten() throws Exception {
+    Path tok = Files.writeString(tmp.resolve("tokenizer.json"),
+        "{\"added_tokens\":[{\"id\":0,\"content\":\"[PAD]\"}],\"pre_tokenizer\":{\"type\":\"Split\","
+            + "\"pattern\":{\"Regex\":\"(a+)+$\"},\"behavior\":\"Isolated\",\"invert\":false}}");
+    Path onnx = encoderGraph(8, 2).write(tmp.resolve("m.onnx"));
+    IOException e = assertThrows(IOException.class, () -> OnnxImporter.importModel(onnx, tok, tmp.resolve("o")));
+    assertTrue(e.getMessage().startsWith(tok + ": $.pre_tokenizer.pattern.Regex: regular expression '(a+)+$'"),
+        e.getMessage());
+    assertFalse(Files.exists(tmp.resolve("o")));
   }
 }
