@@ -1,9 +1,7 @@
 package io.m3spark.eval;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.m3spark.io.TextLines;
 import java.nio.file.Path;
 
 /** Peeks at the start of a file for format detection without reading the whole of it. */
@@ -12,8 +10,8 @@ final class FirstChar {
 
   /** The first non-blank line, or {@code null} for an empty or all-blank file. */
   static String firstNonBlankLine(Path file) throws IOException {
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
+    try (TextLines r = TextLines.open(file)) {
+      for (String line = r.next(); line != null; line = r.next()) {
         if (!line.isBlank()) {
           return line.strip();
         }

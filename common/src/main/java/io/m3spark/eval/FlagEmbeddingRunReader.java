@@ -1,9 +1,9 @@
 package io.m3spark.eval;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.m3spark.io.StrictJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -12,11 +12,10 @@ import java.util.Set;
 /**
  * Streams FlagEmbedding's search-results file ({@code {"eval_name": ..., "search_results": {qid: {docid: score}}}})
  * with Jackson's token parser, one query object at a time. The other top-level fields are skipped. Python's
- * {@code json} would keep the last of two equal keys; a repeated qid or docid is an error here instead.
+ * {@code json} would keep the last of two equal keys; a repeated qid or docid (or any repeated key: {@link StrictJson})
+ * is an error here instead.
  */
 public final class FlagEmbeddingRunReader implements RunReader {
-  private static final JsonFactory JSON = new JsonFactory();
-
   private final Path file;
   private final JsonParser p;
   private final Set<String> seen = new HashSet<>();
@@ -25,7 +24,7 @@ public final class FlagEmbeddingRunReader implements RunReader {
 
   public FlagEmbeddingRunReader(Path file) throws IOException {
     this.file = file;
-    this.p = JSON.createParser(file.toFile());
+    this.p = StrictJson.READER.createParser(file.toFile());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.m3spark.eval;
 
+import io.m3spark.io.TextLines;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -39,14 +40,14 @@ public final class PartitionedTrecRunReader implements RunReader {
 
   private void spill(int count) throws IOException {
     BufferedWriter[] out = new BufferedWriter[count];
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    try (TextLines in = TextLines.open(file)) {
       for (int i = 0; i < count; i++) {
         partitions.add(dir.resolve("part-" + i));
         out[i] = Files.newBufferedWriter(partitions.get(i), StandardCharsets.UTF_8);
       }
       TrecRunLine parsed = new TrecRunLine();
       long lineNo = 0;
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
+      for (String line = in.next(); line != null; line = in.next()) {
         lineNo++;
         if (parsed.parse(file, lineNo, line)) {
           BufferedWriter w = out[Math.floorMod(parsed.qid.hashCode(), count)];

@@ -2,10 +2,9 @@ package io.m3spark.eval;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import io.m3spark.io.StrictJson;
+import io.m3spark.io.TextLines;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -15,20 +14,20 @@ import java.util.Map;
 /**
  * Reads qrels in TREC ({@code qid 0 docid rel}) or FlagEmbedding JSONL ({@code {"qid","docid","relevance"}}) format.
  * Ids are strings (a JSON number id becomes its text). A repeated (qid, docid) is an error, as in trec_eval, because
- * the two grades would silently compete. Blank lines are skipped.
+ * the two grades would silently compete. Blank lines are skipped. Lines are read by {@link TextLines} (strict UTF-8, a
+ * byte-order mark dropped: left in, it becomes part of the first qid and that query loses its judgements) and JSON
+ * by {@link StrictJson}.
  */
 public final class QrelsReader {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private QrelsReader() {}
 
   public static Qrels read(Path file, QrelsFormat format) throws IOException {
     QrelsFormat f = format == QrelsFormat.AUTO ? detect(file) : format;
     Map<String, Map<String, Integer>> grades = new LinkedHashMap<>();
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    try (TextLines r = TextLines.open(file)) {
       String[] fields = new String[4];
       long lineNo = 0;
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
+      for (String line = r.next(); line != null; line = r.next()) {
         lineNo++;
         if (WhitespaceFields.isBlank(line)) {
           continue;
@@ -67,7 +66,7 @@ public final class QrelsReader {
       throws EvalInputException {
     JsonNode node;
     try {
-      node = JSON.readTree(line);
+      node = StrictJson.READER.readTree(line);
     } catch (JsonProcessingException e) {
       throw new EvalInputException(file, lineNo, "not a JSON object: " + e.getOriginalMessage());
     }

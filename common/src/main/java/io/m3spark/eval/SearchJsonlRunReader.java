@@ -2,11 +2,9 @@ package io.m3spark.eval;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import io.m3spark.io.StrictJson;
+import io.m3spark.io.TextLines;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,25 +12,24 @@ import java.util.Map;
 /**
  * Streams our search output, one query per line: {@code {"qid": ..., "hits": [{"docid": ..., "score": ...}, ...]}}.
  * A line holds a whole query, so a qid on two lines is an error (it would be two different result lists), reported
- * with both line numbers. An empty {@code hits} list is a query that was searched and found nothing.
+ * with both line numbers. An empty {@code hits} list is a query that was searched and found nothing. Lines are read by
+ * {@link TextLines} and JSON by {@link StrictJson}.
  */
 public final class SearchJsonlRunReader implements RunReader {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final Path file;
-  private final BufferedReader in;
+  private final TextLines in;
   /** qid → line, to name the first occurrence when a qid repeats. */
   private final Map<String, Long> seen = new HashMap<>();
   private long lineNo;
 
   public SearchJsonlRunReader(Path file) throws IOException {
     this.file = file;
-    this.in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    this.in = TextLines.open(file);
   }
 
   @Override
   public QueryRun next() throws IOException {
-    for (String line = in.readLine(); line != null; line = in.readLine()) {
+    for (String line = in.next(); line != null; line = in.next()) {
       lineNo++;
       if (!WhitespaceFields.isBlank(line)) {
         return parse(line);
@@ -44,7 +41,7 @@ public final class SearchJsonlRunReader implements RunReader {
   private QueryRun parse(String line) throws EvalInputException {
     JsonNode node;
     try {
-      node = JSON.readTree(line);
+      node = StrictJson.READER.readTree(line);
     } catch (JsonProcessingException e) {
       throw new EvalInputException(file, lineNo, "not a JSON object: " + e.getOriginalMessage());
     }

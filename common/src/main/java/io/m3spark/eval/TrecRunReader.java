@@ -1,9 +1,7 @@
 package io.m3spark.eval;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.m3spark.io.TextLines;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
@@ -11,11 +9,12 @@ import java.util.Set;
 /**
  * Streams a TREC run whose lines are grouped by qid (as search tools write them): one query in memory at a time. The
  * qids already finished are remembered (a string each), and a qid that comes back raises
- * {@link UngroupedRunException}, so an ungrouped run is never evaluated from fragments.
+ * {@link UngroupedRunException}, so an ungrouped run is never evaluated from fragments. Lines are read by
+ * {@link TextLines} (strict UTF-8, byte-order mark dropped).
  */
 public final class TrecRunReader implements RunReader {
   private final Path file;
-  private final BufferedReader in;
+  private final TextLines in;
   private final TrecRunLine parsed = new TrecRunLine();
   private final Set<String> finished = new HashSet<>();
   private QueryRunBuilder pending;
@@ -23,12 +22,12 @@ public final class TrecRunReader implements RunReader {
 
   public TrecRunReader(Path file) throws IOException {
     this.file = file;
-    this.in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    this.in = TextLines.open(file);
   }
 
   @Override
   public QueryRun next() throws IOException {
-    for (String line = in.readLine(); line != null; line = in.readLine()) {
+    for (String line = in.next(); line != null; line = in.next()) {
       lineNo++;
       if (!parsed.parse(file, lineNo, line)) {
         continue;

@@ -1,30 +1,27 @@
 package io.m3spark.io;
 
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
  * Streams a local training-JSONL file line by line with 1-based line numbers. Blank lines are skipped but counted, so
- * the numbers match what an editor shows. Used by the prepare commands (driver-only) and tests; Spark jobs read lines
+ * the numbers match what an editor shows. Lines come from {@link TextLines}, so a line that is not valid UTF-8 is a
+ * {@link ParsedLine.Bad} like any other bad record (quarantined in lenient mode). Used by the prepare commands (driver-only) and tests; Spark jobs read lines
  * themselves and call {@link TrainRecordReader#parse} directly.
  */
 public final class TrainRecordFile implements Iterator<ParsedLine>, Closeable {
   private final String name;
-  private final BufferedReader in;
+  private final TextLines in;
   private final TrainRecordReader reader;
-  private long lineNumber;
   private ParsedLine next;
 
   private TrainRecordFile(Path file, TrainRecordReader reader) throws IOException {
     this.name = file.toString();
-    this.in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    this.in = TextLines.open(file);
     this.reader = reader;
   }
 
@@ -35,26 +32,22 @@ public final class TrainRecordFile implements Iterator<ParsedLine>, Closeable {
 
   /** Lines read so far, blank lines included. */
   public long linesRead() {
-    return lineNumber;
+    return in.number();
   }
 
   @Override
   public boolean hasNext() {
     while (next == null) {
-      String text;
+      byte[] bytes;
       try {
-        text = in.readLine();
+        bytes = in.nextBytes();
       } catch (IOException e) {
-        throw new UncheckedIOException(name + ":" + (lineNumber + 1) + ": cannot read", e);
+        throw new UncheckedIOException(name + ":" + (in.number() + 1) + ": cannot read", e);
       }
-      if (text == null) {
+      if (bytes == null) {
         return false;
       }
-      lineNumber++;
-      if (lineNumber == 1 && text.startsWith("\uFEFF")) {
-        text = text.substring(1); // a UTF-8 byte-order mark written by some Windows editors
-      }
-      ParsedLine parsed = reader.parse(name, lineNumber, text);
+      ParsedLine parsed = reader.parse(name, in.number(), bytes);
       if (!(parsed instanceof ParsedLine.Blank)) {
         next = parsed;
       }

@@ -1,10 +1,7 @@
 package io.m3spark.io;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -15,14 +12,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <p>What training needs beyond the format is checked only when asked for, because mining is exactly the step that
  * fills in negatives and drops stale scores: {@code requireNegatives} (groups of more than one passage need at least
  * one negative; FlagEmbedding divides by zero on an empty list) and {@code requireScores} (distillation needs finite
- * {@code pos_scores}/{@code neg_scores} aligned 1:1 with the texts). Python's {@code NaN}/{@code Infinity} literals
- * are read, so that they are reported as what they are rather than as malformed JSON; anything after the object on
- * the same line is malformed (two records glued together would otherwise lose the second silently).
+ * {@code pos_scores}/{@code neg_scores} aligned 1:1 with the texts). JSON is read by {@link StrictJson} (a repeated
+ * key or content after the object is malformed), with Python's {@code NaN}/{@code Infinity} literals accepted so that
+ * they are reported as what they are rather than as malformed JSON. Raw line bytes are decoded by {@link StrictUtf8}.
  */
 public final class TrainRecordReader {
-  private static final ObjectReader JSON_IN =
-      TrainRecord.JSON.reader().with(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final String MINE_FIRST =
       "groups have negatives, so every record needs at least one (FlagEmbedding divides by zero) — mine hard "
           + "negatives first";
@@ -40,14 +34,25 @@ public final class TrainRecordReader {
     this.requireScores = requireScores;
   }
 
-  /** Parses {@code text}, line {@code line} (1-based) of {@code file}. */
+  /** Parses the raw bytes of line {@code line} (1-based) of {@code file}: invalid UTF-8 is a bad record. */
+  public ParsedLine parse(String file, long line, byte[] bytes) {
+    String text;
+    try {
+      text = StrictUtf8.decodeLine(bytes, line);
+    } catch (StrictUtf8.InvalidUtf8Exception e) {
+      return bad(file, line, "(line)", e.getMessage(), StrictUtf8.forDisplay(bytes));
+    }
+    return parse(file, line, text);
+  }
+
+  /** Parses {@code text}, line {@code line} (1-based) of {@code file}, already decoded. */
   public ParsedLine parse(String file, long line, String text) {
     if (text == null || text.isBlank()) {
       return new ParsedLine.Blank(file, line);
     }
     JsonNode node;
     try {
-      node = JSON_IN.readTree(text);
+      node = StrictJson.READER_WITH_NAN.readTree(text);
     } catch (JacksonException e) {
       return bad(file, line, "(line)", "malformed JSON: " + e.getOriginalMessage(), text);
     }

@@ -16,7 +16,9 @@ import java.util.List;
  * <p><b>Ties.</b> A device topK orders equal scores arbitrarily, so it is asked for {@code k + }{@value #TIE_SLACK} hits.
  * When the last fetched score is strictly below the k-th, every document that can reach the top k was fetched and
  * sorting them by {@link HitOrder} gives the exact answer. Otherwise (more than {@value #TIE_SLACK} documents tie at the
- * boundary) that query's score row is scanned on the host for every score at or above the boundary.
+ * boundary) that query's score row is scanned on the host for every score at or above the boundary. A NaN score (a NaN
+ * vector in the corpus or the queries) is ranked first by the device but last by {@link HitOrder}, so a fetched list with
+ * a NaN in it says nothing about the true top k: that query's whole row is then selected on the host.
  *
  * <p><b>Memory.</b> The shard ({@code N×d}) stays on the device for the life of this object; one call adds the
  * {@code B×N} fp32 score matrix and the {@code B×(k+slack)} top lists, freed before it returns. Callers bound B and N
@@ -92,6 +94,13 @@ public final class ExactTopK implements AutoCloseable {
       for (int r = 0; r < b; r++) {
         int base = r * fetch;
         float boundary = values[base + keep - 1];
+        if (fetch < n && anyNaN(values, base, fetch)) {
+          if (allScores == null) {
+            allScores = scores.toFloatArray();
+          }
+          result[r] = wholeRow(allScores, r * n, keep);
+          continue;
+        }
         List<Hit> candidates = new ArrayList<>(fetch);
         if (fetch == n || values[base + fetch - 1] < boundary) {
           for (int j = 0; j < fetch; j++) {
@@ -113,6 +122,25 @@ public final class ExactTopK implements AutoCloseable {
       }
       return result;
     }
+  }
+
+  /** Whether a fetched top list holds a NaN, which the device ranks above every number (HitOrder ranks it last). */
+  private static boolean anyNaN(float[] values, int from, int count) {
+    for (int j = from; j < from + count; j++) {
+      if (Float.isNaN(values[j])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The exact top {@code keep} of one whole score row, in {@link HitOrder}. */
+  private Hit[] wholeRow(float[] allScores, int row, int keep) {
+    BoundedTopK best = new BoundedTopK(keep);
+    for (int d = 0; d < ids.length; d++) {
+      best.add(new Hit(ids[d], allScores[row + d]));
+    }
+    return best.sorted();
   }
 
   @Override

@@ -9,8 +9,9 @@ import java.util.Comparator;
  * partitioning. Both the per-shard selection ({@link ExactTopK}) and the merge ({@link TopKMerger}) use this order, which
  * is what makes the merged top k exactly the top k of the whole corpus.
  *
- * <p>Scores are compared as the fp32 values the matmul produced ({@link Float#compare}, so -0.0 ranks below 0.0 and NaN
- * first): two documents tie only when their computed scores are bit-identical.
+ * <p>Scores are compared as the fp32 values the matmul produced ({@link Float#compare}, so -0.0 ranks below 0.0), with NaN
+ * ranked as minus infinity ({@link ScoreOrder}): two documents tie only when their computed scores are bit-identical.
+ * A NaN score never outranks a number.
  */
 public final class HitOrder implements Comparator<Hit>, Serializable {
   private static final long serialVersionUID = 1L;
@@ -22,7 +23,7 @@ public final class HitOrder implements Comparator<Hit>, Serializable {
 
   @Override
   public int compare(Hit a, Hit b) {
-    int byScore = Float.compare(b.score(), a.score());
+    int byScore = Float.compare(ScoreOrder.rankable(b.score()), ScoreOrder.rankable(a.score()));
     return byScore != 0 ? byScore : a.docid().compareTo(b.docid());
   }
 

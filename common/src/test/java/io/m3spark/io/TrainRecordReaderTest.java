@@ -115,6 +115,35 @@ class TrainRecordReaderTest {
   }
 
   @Test
+  void aRepeatedKeyIsABadRecordNotTheLastValue() {
+    BadTrainRecord b = bad(reader.parse("f", 3, "{\"query\":\"q\",\"pos\":[\"p\"],\"query\":\"other\"}"));
+    assertEquals(3, b.line());
+    assertTrue(b.reason().contains("Duplicate field 'query'"), b.reason());
+  }
+
+  @Test
+  void invalidUtf8InAFileIsABadRecordOnItsOwnLine(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("in.jsonl");
+    String good = "{\"query\":\"a\",\"pos\":[\"p\"]}\r\n";
+    byte[] head = good.repeat(3000).getBytes(StandardCharsets.UTF_8);
+    byte[] broken = "{\"query\":\"caf\u00e9\",\"pos\":[\"p\"]}\n".getBytes(StandardCharsets.UTF_8);
+    broken[14] = (byte) 0x41; // the continuation byte of é replaced: C3 41 is not UTF-8
+    byte[] all = new byte[head.length + broken.length];
+    System.arraycopy(head, 0, all, 0, head.length);
+    System.arraycopy(broken, 0, all, head.length, broken.length);
+    Files.write(file, all);
+    List<ParsedLine> lines = new ArrayList<>();
+    try (TrainRecordFile in = TrainRecordFile.open(file, reader)) {
+      in.forEachRemaining(lines::add);
+    }
+    assertEquals(3001, lines.size());
+    BadTrainRecord b = bad(lines.get(3000));
+    assertEquals(3001, b.line());
+    assertEquals("invalid UTF-8 at byte 13", b.reason());
+    assertEquals("a", good(lines.get(2999)).query());
+  }
+
+  @Test
   void recordsSurviveJavaSerialization() throws Exception {
     TrainRecord r = good(reader.parse("f", 1, "{\"query\":\"질문\",\"pos\":[\"p\"],\"x\":[1,{\"y\":null}]}"));
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();

@@ -52,6 +52,33 @@ class ExactTopKTest {
   }
 
   @Test
+  void nanVectorsRankLastWhateverTheShardAndBlockSizes() {
+    float[][] corpus = SearchData.smallIntegers(200, 8, 6);
+    float[][] queries = SearchData.smallIntegers(9, 8, 7);
+    String[] docids = SearchData.ids("d", corpus.length);
+    List<Integer> finite = new java.util.ArrayList<>();
+    for (int i = 0; i < corpus.length; i++) {
+      if (i % 5 == 0 && i < 150) { // 30 NaN rows, more than the tie slack: a fetched list can be all NaN
+        corpus[i][3] = Float.NaN;
+      } else {
+        finite.add(i);
+      }
+    }
+    List<Hit[]> expected = BruteForceSearch.search(queries, finite.stream().map(i -> docids[i]).toArray(String[]::new),
+        finite.stream().map(i -> corpus[i]).toArray(float[][]::new), 10);
+    for (int[] sizes : new int[][] {{200, 9}, {37, 4}, {1, 1}}) {
+      assertSameHits(expected, SearchData.shardedSearch(docids, corpus, SearchData.ids("q", 9), queries, 10, sizes[0],
+          sizes[1]));
+    }
+    // Asked for every document, the NaN ones come last.
+    Hit[] all = SearchData.shardedSearch(docids, corpus, new String[] {"q"}, new float[][] {queries[0]}, 200, 64, 1)
+        .get(0);
+    for (int r = 0; r < all.length; r++) {
+      assertEquals(r >= 170, Float.isNaN(all[r].score()), "rank " + r + ": " + all[r]);
+    }
+  }
+
+  @Test
   void gaussianVectorsMatchTheReferenceWithinFp32Rounding() {
     float[][] corpus = SearchData.gaussian(1000, 64, 4);
     float[][] queries = SearchData.gaussian(50, 64, 5);

@@ -1,5 +1,6 @@
 package io.m3spark.train.data;
 
+import io.m3spark.io.FolderListing;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,11 +19,20 @@ public final class TrainDataFiles {
     return Files.isRegularFile(p) && (n.endsWith(".jsonl") || n.endsWith(".json"));
   }
 
-  /** The data files directly inside {@code folder} (not recursive), sorted by name so listing order never matters. */
+  /**
+   * The data files directly inside {@code folder}, sorted by name so listing order never matters. Entries are chosen by
+   * {@link FolderListing}, as for every input folder: hidden names ({@code .a.jsonl}, {@code ._a.jsonl}), sub-folders
+   * and other files are skipped and logged. Compressed data is not read: training seeks to records by file offset.
+   */
   static List<Path> listFolder(Path folder) throws IOException {
+    FolderListing listing = new FolderListing(folder.toString());
+    List<Path> out;
     try (Stream<Path> files = Files.list(folder)) {
-      return files.filter(TrainDataFiles::isDataFile).sorted().toList();
+      out = files.sorted().filter(p -> listing.accept(p.getFileName().toString(), Files.isDirectory(p),
+          isDataFile(p), ".jsonl or .json (uncompressed)")).toList();
     }
+    listing.logSkipped();
+    return out;
   }
 
   /** Every data file the paths name (files as given, folders listed), sorted; a missing path is an error. */

@@ -173,6 +173,24 @@ class TrainDataValidationTest {
   }
 
   @Test
+  void hiddenFilesAndSubFoldersOfADataFolderAreSkippedAndRepeatedKeysAreBad() throws IOException {
+    Path folder = Files.createDirectory(dir.resolve("listed"));
+    write("listed/a.jsonl", GOOD + "\n");
+    write("listed/.a.jsonl", "an editor's swap file\n");
+    Files.write(folder.resolve("._a.jsonl"), new byte[] {0, 5, 22, 7, (byte) 0xFF}); // a macOS resource fork
+    Files.createDirectory(folder.resolve("sub.jsonl"));
+    write("listed/sub.jsonl/b.jsonl", GOOD + "\n" + GOOD + "\n");
+    List<TrainDataset> sets = new TrainDataLoader(STRICT).load(List.of(folder), 2).datasets();
+    assertEquals(1, sets.stream().mapToInt(d -> d.records().size()).sum());
+
+    write("listed/a.jsonl", GOOD + "\n" + GOOD.replace("}", ",\"query\":\"other\"}") + "\n");
+    TrainDataException e = assertThrows(TrainDataException.class,
+        () -> new TrainDataLoader(STRICT).load(List.of(folder), 2));
+    assertTrue(e.getMessage().startsWith(folder.resolve("a.jsonl") + ":2: (line): malformed JSON: Duplicate field"),
+        e.getMessage());
+  }
+
+  @Test
   void poolMixingTeacherAndNoTeacherTrainsWithout() throws IOException {
     Path folder = Files.createDirectory(dir.resolve("pool"));
     write("pool/a.jsonl", SCORED + "\n");

@@ -1,5 +1,6 @@
 package io.m3spark.jobs.embed;
 
+import io.m3spark.io.StrictUtf8;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +27,20 @@ public final class NumberedLines {
     /** Input order: the file's place in the high bits, the line in the low ones ({@link SourcePosition#order}). */
     public long order() {
       return SourcePosition.order(fileIndex, number);
+    }
+
+    /**
+     * The line as text ({@link StrictUtf8}: strict UTF-8, a byte-order mark dropped from line 1), for readers with no
+     * lenient mode.
+     *
+     * @throws IllegalArgumentException {@code file:line: invalid UTF-8 at byte n}
+     */
+    public String text() {
+      try {
+        return StrictUtf8.decodeLine(bytes, number);
+      } catch (StrictUtf8.InvalidUtf8Exception e) {
+        throw new IllegalArgumentException(file + ":" + number + ": " + e.getMessage(), e);
+      }
     }
   }
 

@@ -22,8 +22,9 @@ import scala.Tuple2;
 
 /**
  * Embeds one partition: tokenise every text, sort longest first (as FlagEmbedding does, so that a batch pads little), cut
- * into token-budget batches, run them through this JVM's shared model, and hand the results back in the partition's
- * input order. The accumulators feed the driver's progress line while the task runs.
+ * into token-budget batches, run them through this JVM's shared model, refuse any non-finite result
+ * ({@link FiniteEmbedding}), and hand the results back in the partition's input order. The accumulators feed the
+ * driver's progress line while the task runs.
  */
 public final class PartitionEmbedder implements FlatMapFunction<Iterator<Tuple2<Long, TextRecord>>, EmbeddedRecord> {
   private static final long serialVersionUID = 1L;
@@ -86,7 +87,9 @@ public final class PartitionEmbedder implements FlatMapFunction<Iterator<Tuple2<
       for (int k = batch.start(); k < batch.end(); k++) {
         int index = byLength[k];
         TextRecord record = records.get(index);
-        results[index] = toRecord(record, embeddings.get(k - batch.start()), tokens[index]);
+        Embedding embedding = embeddings.get(k - batch.start());
+        FiniteEmbedding.check(record, embedding);
+        results[index] = toRecord(record, embedding, tokens[index]);
         batchTokensTotal += tokens[index].ids().length;
       }
       textsDone.add(batch.size());

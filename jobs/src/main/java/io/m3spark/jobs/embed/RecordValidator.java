@@ -1,27 +1,16 @@
 package io.m3spark.jobs.embed;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.MalformedInputException;
-import java.nio.charset.StandardCharsets;
+import io.m3spark.io.StrictJson;
+import io.m3spark.io.StrictUtf8;
 
 /**
- * Checks one input record and turns it into a {@link TextRecord} or a {@link BadRecord}. Bytes are decoded strictly
- * (an invalid UTF-8 sequence is reported, never silently replaced), JSON must be one object with no trailing content and no
- * repeated keys, {@code text} must be a non-blank string and {@code id} a non-empty string or a number (kept as its text).
+ * Checks one input record and turns it into a {@link TextRecord} or a {@link BadRecord}. Bytes are decoded by
+ * {@link StrictUtf8} (an invalid UTF-8 sequence is reported, never silently replaced), JSON is read by {@link StrictJson}
+ * (one object, no trailing content, no repeated keys), {@code text} must be a non-blank string and {@code id} a non-empty string or a number (kept as its text).
  */
 public final class RecordValidator {
-
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private RecordValidator() {}
 
@@ -29,22 +18,16 @@ public final class RecordValidator {
   public static ParsedRecord fromJsonLine(long order, SourcePosition position, byte[] line, TextComposer composer) {
     String decoded;
     try {
-      decoded = strictUtf8(line);
-    } catch (MalformedInputException e) {
-      return bad(order, position, "line", "invalid UTF-8 at byte " + firstInvalidByte(line),
-          new String(line, StandardCharsets.UTF_8));
-    } catch (CharacterCodingException e) {
-      return bad(order, position, "line", "invalid UTF-8: " + e.getMessage(), new String(line, StandardCharsets.UTF_8));
-    }
-    if (position.number() == 1 && decoded.startsWith("\uFEFF")) {
-      decoded = decoded.substring(1); // a byte-order mark some editors put at the start of a file
+      decoded = StrictUtf8.decodeLine(line, position.number());
+    } catch (StrictUtf8.InvalidUtf8Exception e) {
+      return bad(order, position, "line", e.getMessage(), StrictUtf8.forDisplay(line));
     }
     if (decoded.isBlank()) {
       return null;
     }
     JsonNode node;
     try {
-      node = JSON.readTree(decoded);
+      node = StrictJson.READER.readTree(decoded);
     } catch (JsonProcessingException e) {
       return bad(order, position, "line", "malformed JSON: " + e.getOriginalMessage(), decoded);
     }
@@ -93,9 +76,9 @@ public final class RecordValidator {
       idValue = id.toString();
     } else if (id instanceof byte[] bytes) {
       try {
-        idValue = strictUtf8(bytes);
-      } catch (CharacterCodingException e) {
-        return bad(order, position, "id", "invalid UTF-8 at byte " + firstInvalidByte(bytes), raw);
+        idValue = StrictUtf8.decode(bytes);
+      } catch (StrictUtf8.InvalidUtf8Exception e) {
+        return bad(order, position, "id", e.getMessage(), raw);
       }
     } else {
       return bad(order, position, "id", "must be a string or a number, not " + id.getClass().getSimpleName(), raw);
@@ -106,9 +89,9 @@ public final class RecordValidator {
         return bad(order, position, "title", "must be a string, not " + title.getClass().getSimpleName(), raw);
       }
       try {
-        titleValue = strictUtf8(bytes);
-      } catch (CharacterCodingException e) {
-        return bad(order, position, "title", "invalid UTF-8 at byte " + firstInvalidByte(bytes), raw);
+        titleValue = StrictUtf8.decode(bytes);
+      } catch (StrictUtf8.InvalidUtf8Exception e) {
+        return bad(order, position, "title", e.getMessage(), raw);
       }
     }
     if (!hasTextColumn || text == null) {
@@ -119,9 +102,9 @@ public final class RecordValidator {
     }
     String textValue;
     try {
-      textValue = strictUtf8(textBytes);
-    } catch (CharacterCodingException e) {
-      return bad(order, position, "text", "invalid UTF-8 at byte " + firstInvalidByte(textBytes), raw);
+      textValue = StrictUtf8.decode(textBytes);
+    } catch (StrictUtf8.InvalidUtf8Exception e) {
+      return bad(order, position, "text", e.getMessage(), raw);
     }
     return checked(order, position, idValue, textValue, titleValue, composer, raw);
   }
@@ -144,24 +127,6 @@ public final class RecordValidator {
     return ParsedRecord.bad(new BadRecord(order, position, field, reason, BadRecord.clip(raw)));
   }
 
-  private static String strictUtf8(byte[] bytes) throws CharacterCodingException {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
-    return decoder.decode(ByteBuffer.wrap(bytes)).toString();
-  }
-
-  /** 0-based offset of the first byte that does not decode, for the error message. */
-  private static int firstInvalidByte(byte[] bytes) {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
-    decoder.decode(in, out, true);
-    return in.position();
-  }
-
   private static String kindOf(JsonNode node) {
     return switch (node.getNodeType()) {
       case ARRAY -> "an array";
@@ -175,6 +140,6 @@ public final class RecordValidator {
   }
 
   private static String display(Object value) {
-    return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
+    return value instanceof byte[] bytes ? StrictUtf8.forDisplay(bytes) : String.valueOf(value);
   }
 }

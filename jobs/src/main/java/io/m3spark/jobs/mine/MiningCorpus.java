@@ -1,11 +1,11 @@
 package io.m3spark.jobs.mine;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.m3spark.io.StrictJson;
 import io.m3spark.io.TrainRecord;
 import io.m3spark.jobs.embed.InputFiles;
 import io.m3spark.jobs.embed.NumberedLines;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,10 +18,11 @@ import scala.Tuple2;
  * The texts searched for negatives (spec §1.2 step 2): the distinct {@code pos} ∪ {@code neg} texts of the input, or
  * the distinct {@code text}s of the candidate pool alone. Each text's id is its index in first-appearance order (input
  * order; within a record pos before neg), so ids do not depend on partitioning; as docids they are zero-padded so that
- * the search's docid tie-break also follows first appearance.
+ * the search's docid tie-break also follows first appearance. Pool lines are read as every input is: strict UTF-8,
+ * byte-order mark dropped ({@link NumberedLines.Line#text}), no repeated keys ({@link StrictJson}); a bad line stops mining with its
+ * file and line, since a pool text left out would silently change every query's negatives.
  */
 final class MiningCorpus {
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** Room for the texts of one record in a first-appearance key: record number × this + slot. */
   private static final long SLOTS_PER_RECORD = 1L << 20;
 
@@ -51,15 +52,16 @@ final class MiningCorpus {
   static List<String> fromPool(JavaSparkContext sc, String pool, Configuration conf) {
     List<InputFiles.InputFile> files = InputFiles.resolve(pool, conf);
     List<String> texts = firstAppearanceOrder(NumberedLines.read(sc, files).flatMapToPair(line -> {
-      String raw = new String(line.bytes(), StandardCharsets.UTF_8).strip();
+      String raw = line.text().strip();
       if (raw.isEmpty()) {
         return List.<Tuple2<String, Long>>of().iterator();
       }
       JsonNode node;
       try {
-        node = JSON.readTree(raw);
-      } catch (java.io.IOException e) {
-        throw new IllegalArgumentException(line.file() + ":" + line.number() + ": malformed JSON in --candidate_pool");
+        node = StrictJson.READER.readTree(raw);
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException(line.file() + ":" + line.number() + ": malformed JSON in --candidate_pool: "
+            + e.getOriginalMessage());
       }
       if (node == null || !node.path("text").isTextual()) {
         throw new IllegalArgumentException(line.file() + ":" + line.number()

@@ -6,7 +6,6 @@ import io.m3spark.io.TrainRecord;
 import io.m3spark.io.TrainRecordReader;
 import io.m3spark.jobs.embed.InputFiles;
 import io.m3spark.jobs.embed.NumberedLines;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -38,8 +37,8 @@ public record TrainingInput(JavaPairRDD<Long, TrainRecord> good, JavaRDD<BadTrai
       }
     }
     JavaPairRDD<Long, Checked> parsed = NumberedLines.read(sc, files)
-        .map(line -> new Tuple2<>(line.order(), Checked.of(new TrainRecordReader(false).parse(line.file(),
-            line.number(), new String(stripBom(line), StandardCharsets.UTF_8)))))
+        .map(line -> new Tuple2<>(line.order(),
+            Checked.of(new TrainRecordReader(false).parse(line.file(), line.number(), line.bytes()))))
         .filter(t -> t._2() != null)
         .sortBy(Tuple2::_1, true, Math.max(1, sc.defaultParallelism()))
         .zipWithIndex()
@@ -59,13 +58,5 @@ public record TrainingInput(JavaPairRDD<Long, TrainRecord> good, JavaRDD<BadTrai
       }
       return line instanceof ParsedLine.Bad b ? new Checked(null, b.bad()) : null;
     }
-  }
-
-  /** A UTF-8 byte-order mark on a file's first line (some Windows editors write one) is not part of the JSON. */
-  private static byte[] stripBom(NumberedLines.Line line) {
-    byte[] b = line.bytes();
-    boolean bom = line.number() == 1 && b.length >= 3 && (b[0] & 0xff) == 0xEF && (b[1] & 0xff) == 0xBB
-        && (b[2] & 0xff) == 0xBF;
-    return bom ? java.util.Arrays.copyOfRange(b, 3, b.length) : b;
   }
 }

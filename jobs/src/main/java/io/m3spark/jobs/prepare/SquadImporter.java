@@ -1,11 +1,13 @@
 package io.m3spark.jobs.prepare;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.m3spark.io.BadTrainRecord;
+import io.m3spark.io.StrictJson;
 import io.m3spark.io.TrainRecord;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,11 +21,11 @@ import java.nio.file.Path;
  * retrieval training needs the passage, not the span.
  *
  * <p>Streams article by article, so memory holds one article at a time. Problems are reported with the line where the
- * article starts and the JSON path of the bad item (SQuAD files are often a single line).
+ * article starts and the JSON path of the bad item (SQuAD files are often a single line). The file is parsed by
+ * {@link StrictJson}'s configuration: a repeated key is an error, not the last value; Jackson reads the bytes as strict
+ * UTF-8 (an invalid sequence is an error with its line) and skips a byte-order mark.
  */
 final class SquadImporter {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** Receives each converted record or problem, in file order. */
   interface Sink {
     void record(TrainRecord record) throws IOException;
@@ -35,7 +37,7 @@ final class SquadImporter {
 
   static void read(Path file, Sink sink) throws IOException {
     String name = file.toString();
-    try (JsonParser p = JSON.getFactory().createParser(Files.newInputStream(file))) {
+    try (JsonParser p = StrictJson.READER.createParser(Files.newInputStream(file))) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException(name + ": not a SQuAD file: the top level must be an object with a 'data' list");
       }
@@ -61,6 +63,10 @@ final class SquadImporter {
       if (!sawData) {
         throw new IOException(name + ": not a SQuAD file: no 'data' list");
       }
+    } catch (JsonProcessingException e) {
+      // Jackson names the stream, not the file; a broken or hostile file is not a record to quarantine.
+      long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+      throw new IOException(name + ":" + line + ": malformed JSON: " + e.getOriginalMessage(), e);
     }
   }
 
@@ -104,7 +110,7 @@ final class SquadImporter {
           + " positive", qa.toString()));
       return;
     }
-    ObjectNode record = JSON.createObjectNode();
+    ObjectNode record = JsonNodeFactory.instance.objectNode();
     record.put("query", question.asText());
     record.putArray("pos").add(context);
     record.putArray("neg");

@@ -1,6 +1,8 @@
 package io.m3spark.jobs.search;
 
 import io.m3spark.io.NpyReader;
+import io.m3spark.jobs.embed.InputFiles;
+import io.m3spark.jobs.embed.NumberedLines;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,7 +76,9 @@ public final class EmbeddingsFolder {
     try (FSDataInputStream in = fs.open(npy)) {
       header = NpyReader.readHeader(in);
     }
-    JavaRDD<String> idLines = sc.textFile(ids.toString());
+    // Strict UTF-8 with line numbers, BOM dropped: an id read differently from how it was written would match no qrel.
+    JavaRDD<String> idLines = NumberedLines.read(sc,
+        List.of(new InputFiles.InputFile(0, ids.toString(), InputFiles.Format.JSONL))).map(NumberedLines.Line::text);
     List<Long> counts = idLines.mapPartitions(it -> {
       long n = 0;
       for (; it.hasNext(); it.next()) {

@@ -364,6 +364,81 @@ class EmbedJobTest {
   }
 
   @Test
+  void foldersSkipHiddenNamesAndSubFoldersAndReadCompressedJsonl() throws Exception {
+    Path in = dir.resolve("listed");
+    Files.createDirectories(in.resolve("sub"));
+    write(in.resolve("a.jsonl"), "{\"id\": \"a1\", \"text\": \"first\"}");
+    write(in.resolve(".a.jsonl"), "an editor's swap file, not JSON");
+    Files.write(in.resolve("._a.jsonl"), new byte[] {0, 5, 22, 7, (byte) 0xFF}); // a macOS resource fork
+    write(in.resolve("_SUCCESS"));
+    write(in.resolve("sub/c.jsonl"), "{\"id\": \"c1\", \"text\": \"not read: folders are not recursive\"}");
+    // Line 3 has invalid UTF-8: the quarantine must name the compressed file and its decompressed line.
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    text.write("{\"id\": \"b1\", \"text\": \"second\"}\n\n".getBytes(StandardCharsets.UTF_8));
+    text.write("{\"id\": \"b3\", \"text\": \"caf\u00e9\"}\n".getBytes(StandardCharsets.ISO_8859_1));
+    text.write("{\"id\": \"b4\", \"text\": \"third\"}\n".getBytes(StandardCharsets.UTF_8));
+    try (var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(in.resolve("b.jsonl.gz")))) {
+      text.writeTo(gz);
+    }
+    var bzip2 = new org.apache.hadoop.io.compress.BZip2Codec();
+    bzip2.setConf(new org.apache.hadoop.conf.Configuration());
+    try (var bz = bzip2.createOutputStream(Files.newOutputStream(in.resolve("d.jsonl.bz2")))) {
+      bz.write("{\"id\": \"d1\", \"text\": \"fourth\"}\n".getBytes(StandardCharsets.UTF_8));
+    }
+    Path out = dir.resolve("listed-out");
+    EmbedResult result = EmbedJob.run(spark, args("--input", in.toString(), "--output", out.toString(),
+        "--skip_bad_records"));
+    assertEquals(List.of("a1", "b1", "b4", "d1"), Files.readAllLines(out.resolve("ids.txt")));
+    assertEquals(1, result.quarantined());
+    JsonNode bad = jsonLines(out.resolve("quarantine.jsonl")).get(0);
+    assertTrue(bad.get("file").asText().endsWith("b.jsonl.gz"), bad.toString());
+    assertEquals(3, bad.get("line").asInt());
+    assertTrue(bad.get("reason").asText().startsWith("invalid UTF-8 at byte"), bad.toString());
+
+    IllegalArgumentException hidden = assertThrows(IllegalArgumentException.class, () -> EmbedJob.run(spark,
+        args("--input", in.resolve(".a.jsonl").toString(), "--output", dir.resolve("hidden-out").toString())));
+    assertTrue(hidden.getMessage().contains("start with '.' or '_'"), hidden.getMessage());
+  }
+
+  @Test
+  void aModelThatProducesNanIsRefusedWithTheRecordsId() throws Exception {
+    // tiny-m3 with the word embeddings of one text's tokens set to NaN: only that text's vectors are NaN.
+    Path broken = dir.resolve("nan-model");
+    Files.createDirectories(broken);
+    try (var files = Files.list(modelFolder)) {
+      for (Path f : files.filter(f -> !f.getFileName().toString().equals("pytorch_model.bin")).toList()) {
+        Files.copy(f, broken.resolve(f.getFileName()));
+      }
+    }
+    String poisoned = "zebra crossing";
+    java.nio.ByteBuffer weights = java.nio.ByteBuffer.wrap(Files.readAllBytes(broken.resolve("model.safetensors")))
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int headerLength = (int) weights.getLong(0);
+    JsonNode embeddings = JSON.readTree(new String(weights.array(), 8, headerLength, StandardCharsets.UTF_8))
+        .get("embeddings.word_embeddings.weight");
+    int dim = embeddings.get("shape").get(1).asInt();
+    long start = 8 + headerLength + embeddings.get("data_offsets").get(0).asLong();
+    int[] fine = model.tokenizer().encode("서울", MAX_LENGTH).ids(); // its tokens (specials included) stay finite
+    for (int id : model.tokenizer().encode(poisoned, MAX_LENGTH).ids()) {
+      if (Arrays.stream(fine).noneMatch(f -> f == id)) {
+        for (int j = 0; j < dim; j++) {
+          weights.putFloat((int) (start + ((long) id * dim + j) * Float.BYTES), Float.NaN);
+        }
+      }
+    }
+    Files.write(broken.resolve("model.safetensors"), weights.array());
+    Path in = dir.resolve("nan.jsonl");
+    write(in, "{\"id\": \"fine\", \"text\": \"서울\"}", "{\"id\": \"z9\", \"text\": \"" + poisoned + "\"}");
+    Path out = dir.resolve("nan-out");
+    Exception e = assertThrows(Exception.class, () -> EmbedJob.run(spark, args("--model_name_or_path",
+        broken.toString(), "--input", in.toString(), "--output", out.toString())));
+    String message = io.m3spark.cli.Errors.userMessage(e);
+    assertTrue(message.contains("the model produced NaN in the dense vector of id 'z9'")
+        && message.contains("nan.jsonl:2"), message);
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
   void corruptOrMissingModelsAreNamedBeforeAnyInputIsRead() throws Exception {
     write(dir.resolve("one.jsonl"), "{\"id\": \"o1\", \"text\": \"hello\"}");
     Path corrupt = dir.resolve("corrupt-model");

@@ -16,6 +16,7 @@ import io.m3spark.model.Pooling;
 import io.m3spark.jobs.spark.SparkSessions;
 import io.m3spark.jobs.TinyM3;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -271,6 +272,38 @@ class MineJobTest {
     assertEquals(3, Files.readAllLines(output).size());
     List<JsonNode> quarantined = readLines(dir.resolve("mined.jsonl.quarantine.jsonl"));
     assertEquals(List.of(4L, 5L), quarantined.stream().map(n -> n.get("line").asLong()).toList());
+  }
+
+  @Test
+  void invalidUtf8AndRepeatedKeysAreBadRecordsNeverReplacedOrResolved() throws Exception {
+    Path input = writeInput();
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    bytes.write(Files.readAllBytes(input));
+    bytes.write((record("caf\u00e9 hours?", List.of(PASSAGES.get(4)), List.of(PASSAGES.get(9)), "latin-1") + "\n")
+        .getBytes(StandardCharsets.ISO_8859_1));
+    bytes.write("{\"query\": \"q\", \"pos\": [\"p\"], \"pos\": [\"other\"]}\n".getBytes(StandardCharsets.UTF_8));
+    Files.write(input, bytes.toByteArray());
+    Path output = dir.resolve("mined.jsonl");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MineJob.run(spark,
+        args(input, output, "--range_for_sampling", "0-5", "--negative_number", "2")));
+    assertTrue(e.getMessage().contains("train.jsonl:4: (line): invalid UTF-8 at byte 13"), e.getMessage());
+    assertTrue(e.getMessage().contains("train.jsonl:5: (line): malformed JSON: Duplicate field 'pos'"),
+        e.getMessage());
+
+    MineJob.run(spark, args(input, output, "--range_for_sampling", "0-5", "--negative_number", "2",
+        "--skip_bad_records"));
+    assertFalse(Files.readString(output).contains("\uFFFD"));
+    assertEquals(3, Files.readAllLines(output).size());
+    List<JsonNode> quarantined = readLines(dir.resolve("mined.jsonl.quarantine.jsonl"));
+    assertEquals(List.of(4L, 5L), quarantined.stream().map(n -> n.get("line").asLong()).toList());
+
+    Path pool = dir.resolve("pool.jsonl");
+    Files.write(pool, ("{\"text\": \"ok\"}\n{\"text\": \"caf\u00e9\"}\n").getBytes(StandardCharsets.ISO_8859_1));
+    Exception poolError = assertThrows(Exception.class, () -> MineJob.run(spark, args(writeInput(),
+        dir.resolve("p.jsonl"), "--candidate_pool", pool.toString(), "--range_for_sampling", "0-1",
+        "--negative_number", "1")));
+    String message = io.m3spark.cli.Errors.userMessage(poolError);
+    assertTrue(message.contains("pool.jsonl:2: invalid UTF-8 at byte 13"), message);
   }
 
   @Test

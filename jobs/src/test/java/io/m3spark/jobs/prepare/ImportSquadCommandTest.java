@@ -70,6 +70,18 @@ class ImportSquadCommandTest {
   }
 
   @Test
+  void aRepeatedKeyIsAnErrorWithItsLine(@TempDir Path dir) throws Exception {
+    Path in = dir.resolve("squad.json");
+    // Python's json keeps the second context, so the questions would get a passage that does not answer them.
+    Files.writeString(in, SQUAD.replace("{\"context\": \"Busan is a port city.\",",
+        "{\"context\": \"Busan is a port city.\", \"context\": \"Seoul is not.\","));
+    Exception e = assertThrows(Exception.class, () -> new ImportSquadCommand().run(args("--input", in.toString(),
+        "--output", dir.resolve("o.jsonl").toString())));
+    assertTrue(e.getMessage().startsWith(in + ":10: malformed JSON: Duplicate field 'context'"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("o.jsonl")));
+  }
+
+  @Test
   void notSquadIsAClearError(@TempDir Path dir) throws Exception {
     Path in = dir.resolve("x.json");
     Files.writeString(in, "[1, 2]");

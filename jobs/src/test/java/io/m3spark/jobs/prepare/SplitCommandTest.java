@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.m3spark.cli.ArgParser;
 import io.m3spark.cli.UsageException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,6 +104,23 @@ class SplitCommandTest {
     assertEquals(123, r.records());
     assertEquals(1, r.badRecords());
     assertTrue(Files.readString(dir.resolve("out/quarantine.jsonl")).contains("\"line\":3"));
+  }
+
+  @Test
+  void repeatedKeysAndInvalidUtf8AreBadRecordsWithTheirLines(@TempDir Path dir) throws Exception {
+    List<String> records = records();
+    // Python's json (and a default Jackson mapper) would keep the second query and train on it silently.
+    records.add(4, "{\"query\":\"q\",\"pos\":[\"p\"],\"query\":\"other\"}");
+    Path in = dir.resolve("all.jsonl");
+    byte[] text = (String.join("\n", records) + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] latin1 = "{\"query\":\"caf\u00e9\",\"pos\":[\"p\"]}\n".getBytes(StandardCharsets.ISO_8859_1);
+    Files.write(in, java.nio.ByteBuffer.allocate(text.length + latin1.length).put(text).put(latin1).array());
+    BadTrainingDataException e = assertThrows(BadTrainingDataException.class, () -> split(in, dir.resolve("out")));
+    assertTrue(e.getMessage().contains(in + ":5: (line): malformed JSON: Duplicate field 'query'"), e.getMessage());
+    assertTrue(e.getMessage().contains(in + ":125: (line): invalid UTF-8 at byte 13"), e.getMessage());
+    SplitReport r = split(in, dir.resolve("out"), "--skip_bad_records");
+    assertEquals(2, r.badRecords());
+    assertEquals(123, r.records());
   }
 
   @Test

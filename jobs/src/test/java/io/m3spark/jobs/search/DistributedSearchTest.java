@@ -200,6 +200,30 @@ class DistributedSearchTest {
   }
 
   @Test
+  void aNanVectorRanksLastForEveryQuery() throws Exception {
+    List<Tuple2<String, float[]>> corpus = integerVectors("d", 40, 8, 20);
+    corpus.get(3)._2()[5] = Float.NaN; // a NaN component makes every score of d3 NaN
+    List<Tuple2<String, float[]>> queries = integerVectors("q", 6, 8, 21);
+    writeNpyFolder(dir.resolve("corpus"), corpus);
+    writeNpyFolder(dir.resolve("queries"), queries);
+    Path ids = dir.resolve("corpus").resolve("ids.txt"); // as a Windows tool would rewrite it: BOM first
+    Files.writeString(ids, "\uFEFF" + Files.readString(ids, StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+    SearchJob.run(spark, args("--corpus_embeddings", dir.resolve("corpus").toString(), "--query_embeddings",
+        dir.resolve("queries").toString(), "--top_k", "40", "--output", dir.resolve("out").toString(),
+        "--corpus_shard_size", "16", "--query_block_size", "4"));
+    List<QueryHits> results = readJsonl(dir.resolve("out").resolve(SearchJob.RESULTS));
+    assertEquals(6, results.size());
+    for (QueryHits q : results) {
+      Hit[] hits = q.hits();
+      assertEquals(40, hits.length);
+      assertEquals("d3", hits[39].docid(), q.qid() + ": the NaN passage ranks last");
+      assertEquals("d0", List.of(hits).stream().map(Hit::docid).filter(d -> d.startsWith("d0")).findFirst()
+          .orElseThrow(), "ids.txt's first id is read without its BOM");
+    }
+    assertSameResults(bruteForce(corpus, queries, 5), search(corpus, 3, queries, 2, 5, 4, 16));
+  }
+
+  @Test
   void jobRejectsMissingFoldersAndDimensionMismatch() throws Exception {
     writeNpyFolder(dir.resolve("corpus"), integerVectors("d", 10, 8, 18));
     writeNpyFolder(dir.resolve("queries"), integerVectors("q", 3, 5, 19));
