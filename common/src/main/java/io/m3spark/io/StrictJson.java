@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
 /**
- * The one JSON reader configuration for input records (training JSONL, corpus and query files, qrels, runs): a key that
+ * The one JSON reader configuration for what we read from users and model files (training JSONL, corpus and query
+ * files, qrels, runs, tokenizer and safetensors headers, DeepSpeed configs): a key that
  * appears twice in an object is an error (Python's {@code json} and a default Jackson mapper keep the last value, so the
  * two readers of one file would disagree silently), and anything after the value on the same line is an error (two
  * records glued together would otherwise lose the second). A parser from {@code READER.createParser} (for a file read

@@ -1,9 +1,8 @@
 package io.m3spark.text;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.m3spark.io.StrictJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -34,7 +33,6 @@ public final class TokenizerFile {
   /** The most vocabulary entries plus added tokens accepted. */
   public static final int MAX_TOKENS = 1 << 20;
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private final Path path;
   private final JsonNode root;
@@ -171,7 +169,7 @@ public final class TokenizerFile {
       throw new IOException(file + ": larger than the " + MAX_BYTES + " bytes a tokenizer file may have");
     }
     try {
-      return JSON.readTree(bytes);
+      return StrictJson.READER.readTree(bytes);
     } catch (JsonProcessingException e) {
       throw new IOException(file + ": not valid JSON: " + e.getOriginalMessage()
           + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);

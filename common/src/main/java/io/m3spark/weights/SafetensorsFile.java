@@ -1,9 +1,8 @@
 package io.m3spark.weights;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.m3spark.io.StrictJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -26,7 +25,6 @@ public final class SafetensorsFile {
   /** Headers larger than this are refused: real ones are a few hundred KiB. */
   static final long MAX_HEADER_BYTES = 100L << 20;
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private final Path file;
   private final long dataStart;
@@ -60,7 +58,7 @@ public final class SafetensorsFile {
       readFully(ch, header, 8);
       JsonNode root;
       try {
-        root = JSON.readTree(new String(header.array(), StandardCharsets.UTF_8));
+        root = StrictJson.READER.readTree(new String(header.array(), StandardCharsets.UTF_8));
       } catch (JsonProcessingException e) {
         throw new WeightsFormatException(file, "corrupt safetensors header: not valid JSON (" + e.getOriginalMessage() + ")");
       }

@@ -1,9 +1,8 @@
 package io.m3spark.weights;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.m3spark.io.StrictJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +24,6 @@ public final class SafetensorsWeights {
   static final String SINGLE = "model.safetensors";
   static final String INDEX = "model.safetensors.index.json";
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private SafetensorsWeights() {}
 
@@ -62,7 +60,7 @@ public final class SafetensorsWeights {
     Path folder = index.toAbsolutePath().getParent();
     JsonNode root;
     try {
-      root = JSON.readTree(Files.readAllBytes(index));
+      root = StrictJson.READER.readTree(Files.readAllBytes(index));
     } catch (JsonProcessingException e) {
       throw new WeightsFormatException(index, "not valid JSON (" + e.getOriginalMessage() + ")");
     }

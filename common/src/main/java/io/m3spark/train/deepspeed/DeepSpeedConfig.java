@@ -1,10 +1,9 @@
 package io.m3spark.train.deepspeed;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.m3spark.io.StrictJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +13,6 @@ import java.nio.file.Path;
  * Duplicate keys are an error, as in DeepSpeed.
  */
 public final class DeepSpeedConfig {
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-
   private final ObjectNode root;
 
   private DeepSpeedConfig(ObjectNode root) {
@@ -27,7 +23,7 @@ public final class DeepSpeedConfig {
   public static DeepSpeedConfig parse(String json) {
     JsonNode node;
     try {
-      node = MAPPER.readTree(json);
+      node = StrictJson.READER.readTree(json);
     } catch (JsonProcessingException e) {
       throw new DeepSpeedConfigException("DeepSpeed config is not valid JSON: " + e.getOriginalMessage());
     }
