@@ -39,7 +39,7 @@ final class MinedFileWriter {
     this.overwrite = overwrite;
   }
 
-  /** Checks the target before any work ({@link OutputRule#check}): an existing output is an error unless {@code overwrite}. */
+  /** Checks the target before any work ({@link OutputRule#check}): an existing output needs {@code overwrite}. */
   static MinedFileWriter prepare(OutputRule rule, boolean overwrite, Configuration conf) {
     rule.check(overwrite, "--overwrite", conf);
     try {
