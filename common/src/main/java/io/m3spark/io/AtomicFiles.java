@@ -15,7 +15,10 @@ import java.security.SecureRandom;
 /**
  * Outputs that appear whole or not at all: content goes to a temporary sibling of the target (same folder, so the
  * rename is atomic) and is renamed over the target once complete. A crash or a bad record halfway never leaves a
- * truncated file that a later stage would take for finished.
+ * truncated file that a later stage would take for finished. Every rename here is durable ({@link FileSync}): what is
+ * renamed is forced to the disk first and its folder after, so a power loss cannot leave a renamed output that is
+ * empty or shorter than it looks. Every local write that publishes by rename goes through {@link #moveInto} (or
+ * {@link #moveAtomically}).
  *
  * <p>Temporary files and folders are created with the process's default permissions (the umask), not the
  * owner-only permissions of {@link Files#createTempFile}, so the renamed output is readable like any other file.
@@ -43,7 +46,6 @@ public final class AtomicFiles {
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         body.write(ch);
-        ch.force(true);
       }
       moveInto(tmp, target);
     } finally {
@@ -94,12 +96,38 @@ public final class AtomicFiles {
     }
   }
 
-  /** Renames {@code tmp} onto {@code target}, replacing it; atomically where the file system can. */
+  /**
+   * Renames {@code tmp} (a complete file or folder) onto {@code target}, replacing a file there; atomically where the
+   * file system can. {@code tmp} is forced to the disk before the rename and both folders after it.
+   */
   public static void moveInto(Path tmp, Path target) throws IOException {
+    FileSync.tree(tmp);
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    syncFolders(tmp, target);
+  }
+
+  /**
+   * As {@link #moveInto}, for callers that must never fall back to a copy: a file system that cannot rename
+   * atomically throws {@link AtomicMoveNotSupportedException}; an existing non-empty folder at {@code target} throws
+   * {@link java.nio.file.DirectoryNotEmptyException}.
+   */
+  public static void moveAtomically(Path tmp, Path target) throws IOException {
+    FileSync.tree(tmp);
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    syncFolders(tmp, target);
+  }
+
+  /** Makes a rename durable: the folder that lost a name and the one that gained it. */
+  private static void syncFolders(Path from, Path to) throws IOException {
+    Path fromFolder = from.toAbsolutePath().getParent();
+    Path toFolder = to.toAbsolutePath().getParent();
+    FileSync.directory(toFolder);
+    if (!fromFolder.equals(toFolder)) {
+      FileSync.directory(fromFolder);
     }
   }
 

@@ -10,10 +10,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.StreamCapabilities;
 
 /**
  * Writing to a Hadoop FileSystem so that readers see each output whole or not at all, in the way the store allows.
@@ -31,6 +34,12 @@ import org.apache.hadoop.fs.Path;
  *       non-atomic copy, so the default lists every object store Hadoop ships a connector for, ABFS included
  *       (atomic only with a hierarchical namespace).
  * </ul>
+ *
+ * <p>Durability: every file written here is {@code hsync}ed before it is closed where its stream has that capability
+ * (HDFS, the local file system), so its data is on disk before it is renamed into place; on the local file system the
+ * folder that received the new name is forced too ({@link FileSync}), and a folder written by other code (Spark's
+ * committers) is forced whole before it is renamed. Streams without the capability (object stores) get nothing more:
+ * their upload completes on close.
  */
 public final class HadoopStore {
   /** The Hadoop property listing the schemes without atomic rename. */
@@ -39,6 +48,12 @@ public final class HadoopStore {
 
   private final FileSystem fs;
   private final boolean atomicRename;
+
+  /** Writes a file's bytes to a stream (which it leaves open). */
+  @FunctionalInterface
+  public interface StreamBody {
+    void write(OutputStream out) throws IOException;
+  }
 
   private HadoopStore(FileSystem fs, boolean atomicRename) {
     this.fs = fs;
@@ -74,30 +89,46 @@ public final class HadoopStore {
 
   /** Renames {@code staged} (a file or folder) onto {@code target}; an existing target is renamed aside, deleted after. */
   public void replace(Path staged, Path target) throws IOException {
+    java.nio.file.Path localStaged = onThisMachine(staged);
+    if (localStaged != null) {
+      FileSync.tree(localStaged);
+    }
     if (!fs.exists(target)) {
       rename(staged, target);
-      return;
+    } else {
+      Path aside = temporarySibling(target, "old");
+      rename(target, aside);
+      rename(staged, target);
+      fs.delete(aside, true);
     }
-    Path aside = temporarySibling(target, "old");
-    rename(target, aside);
-    rename(staged, target);
-    fs.delete(aside, true);
+    java.nio.file.Path folder = onThisMachine(target.getParent());
+    if (folder != null) {
+      FileSync.directory(folder);
+    }
   }
 
-  /** Uploads the local file {@code local} to {@code target}, replacing it. */
-  public void upload(java.nio.file.Path local, Path target) throws IOException {
+  /**
+   * Writes what {@code body} produces to {@code target}, replacing it, whole: through a temporary sibling renamed into
+   * place where rename is atomic, straight to its name on object stores.
+   */
+  public void write(Path target, StreamBody body) throws IOException {
     if (!atomicRename) {
-      copy(local, target);
+      create(target, body);
       return;
     }
     Path staged = temporarySibling(target, "tmp");
     try {
-      copy(local, staged);
+      create(staged, body);
       replace(staged, target);
     } catch (IOException | RuntimeException e) {
       deleteQuietly(staged, e);
       throw e;
     }
+  }
+
+  /** Uploads the local file {@code local} to {@code target}, replacing it. */
+  public void upload(java.nio.file.Path local, Path target) throws IOException {
+    write(target, out -> Files.copy(local, out));
   }
 
   /**
@@ -160,9 +191,31 @@ public final class HadoopStore {
   }
 
   private void copy(java.nio.file.Path local, Path target) throws IOException {
-    try (InputStream in = Files.newInputStream(local); OutputStream out = fs.create(target, true)) {
-      in.transferTo(out);
+    create(target, out -> Files.copy(local, out));
+  }
+
+  /** Creates {@code file} (replacing it) with what {@code body} writes, synced to disk where the stream can. */
+  private void create(Path file, StreamBody body) throws IOException {
+    try (FSDataOutputStream out = fs.create(file, true)) {
+      body.write(out);
+      if (out.hasCapability(StreamCapabilities.HSYNC)) {
+        out.hsync();
+      }
     }
+  }
+
+  /** {@code p} as a path on this machine when this store is the local file system, else null. */
+  private java.nio.file.Path onThisMachine(Path p) {
+    if (p == null) {
+      return null;
+    }
+    if (fs instanceof LocalFileSystem local) {
+      return local.pathToFile(p).toPath();
+    }
+    if (fs instanceof RawLocalFileSystem raw) {
+      return raw.pathToFile(p).toPath();
+    }
+    return null;
   }
 
   private void rename(Path from, Path to) throws IOException {

@@ -1,15 +1,17 @@
 package io.m3spark.model;
 
+import io.m3spark.io.AtomicFiles;
 import io.m3spark.io.Trees;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Set;
 
-/** Puts a fully written temporary folder in place of a model folder. */
+/**
+ * Puts a fully written temporary folder in place of a model folder, durably ({@link AtomicFiles#moveInto}: its files
+ * are on disk before the folder has its name).
+ */
 final class SaveFolders {
   /** Files a saved model folder may hold; anything else in an existing target makes save refuse to replace it. */
   private static final Set<String> MODEL_FILES = Set.of("config.json", "model.safetensors", "model.safetensors.index.json",
@@ -20,7 +22,7 @@ final class SaveFolders {
 
   static void replace(Path tmp, Path target) throws IOException {
     if (!Files.exists(target)) {
-      move(tmp, target);
+      AtomicFiles.moveInto(tmp, target);
       return;
     }
     if (!Files.isDirectory(target)) {
@@ -36,22 +38,14 @@ final class SaveFolders {
     }
     Path old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
     Files.delete(old);
-    move(target, old);
+    AtomicFiles.moveInto(target, old);
     try {
-      move(tmp, target);
+      AtomicFiles.moveInto(tmp, target);
     } catch (IOException e) {
-      move(old, target);
+      AtomicFiles.moveInto(old, target);
       throw e;
     }
     deleteRecursively(old);
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to);
-    }
   }
 
   static void deleteRecursively(Path p) {

@@ -1,12 +1,12 @@
 package io.m3spark.sources;
 
+import io.m3spark.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
@@ -66,7 +66,7 @@ final class BlobDownloader {
         Files.deleteIfExists(partial); // resuming a corrupt prefix would fail again
         throw e;
       }
-      Files.move(partial, blob, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.moveAtomically(partial, blob);
       return blob;
     }
   }

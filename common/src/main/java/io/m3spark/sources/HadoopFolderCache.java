@@ -1,5 +1,6 @@
 package io.m3spark.sources;
 
+import io.m3spark.io.AtomicFiles;
 import io.m3spark.io.HadoopStore;
 import io.m3spark.io.Locations;
 import io.m3spark.io.Trees;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -134,7 +134,7 @@ public final class HadoopFolderCache {
       for (RemoteFile f : files) {
         HadoopStore.download(fs, f.status(), f.relativePath().isEmpty() ? copy : copy.resolve(f.relativePath()));
       }
-      Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.moveAtomically(tmp, entry);
     } finally {
       Trees.delete(tmp);
     }

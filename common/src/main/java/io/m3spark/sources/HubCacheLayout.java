@@ -1,10 +1,10 @@
 package io.m3spark.sources;
 
+import io.m3spark.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -75,7 +75,7 @@ public final class HubCacheLayout {
     Files.createDirectories(ref.getParent());
     Path tmp = ref.resolveSibling(ref.getFileName() + "." + UUID.randomUUID() + ".tmp");
     Files.writeString(tmp, commit, StandardCharsets.UTF_8);
-    Files.move(tmp, ref, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.moveInto(tmp, ref);
   }
 
   /**
@@ -91,7 +91,7 @@ public final class HubCacheLayout {
     }
     Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
     Files.createSymbolicLink(tmp, target);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.moveInto(tmp, file);
     return file;
   }
 

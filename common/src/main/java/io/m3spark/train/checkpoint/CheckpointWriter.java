@@ -82,7 +82,7 @@ public final class CheckpointWriter {
     }
     Path old = AtomicFiles.tempSiblingFolder(target, "old");
     Files.delete(old);
-    Files.move(target, old);
+    AtomicFiles.moveInto(target, old);
     AtomicFiles.moveInto(tmp, target);
     Trees.delete(old);
   }

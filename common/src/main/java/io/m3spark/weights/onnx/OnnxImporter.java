@@ -3,6 +3,7 @@ package io.m3spark.weights.onnx;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.m3spark.io.AtomicFiles;
 import io.m3spark.weights.SafetensorsWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +12,6 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.UUID;
@@ -78,7 +78,7 @@ public final class OnnxImporter {
   private static void moveIntoPlace(Path staging, Path target) throws IOException {
     try {
       Files.deleteIfExists(target);
-      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.moveAtomically(staging, target);
     } catch (DirectoryNotEmptyException e) {
       throw new FileAlreadyExistsException(target.toString(), null, "another writer filled the output folder first");
     } catch (AtomicMoveNotSupportedException e) {

@@ -3,6 +3,7 @@ package io.m3spark.jobs.embed;
 import io.m3spark.cli.CommandArgs;
 import io.m3spark.cli.Flag;
 import io.m3spark.cli.UsageException;
+import io.m3spark.io.OutputRule;
 import io.m3spark.text.InstructionFormat;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +61,7 @@ public final class EmbedArgs extends CommandArgs {
   @Flag(name = "skip_bad_records", help = "quarantine bad input records and embed the rest instead of failing")
   public boolean skipBadRecords = false;
 
-  @Flag(name = "overwrite", help = "replace an existing output folder")
+  @Flag(name = "overwrite", help = "replace an existing output folder of an earlier embed (one with _embed.json)")
   public boolean overwrite = false;
 
   @Flag(name = "use_fp16", help = "run the model in float16 (GPU only; CPU stays float32)")
@@ -99,6 +100,12 @@ public final class EmbedArgs extends CommandArgs {
         throw new UsageException("--query_instruction_format_for_retrieval: " + e.getMessage());
       }
     }
+  }
+
+  /** What {@code --output} may replace: an earlier embed output, never one holding the input, the model or a cache. */
+  public OutputRule outputRule() {
+    return OutputRule.folder("--output", output, EmbedManifest.NAME).protect("--input", input)
+        .protectLocal("--model_name_or_path", modelNameOrPath).protectLocal("--cache_dir", cacheDir);
   }
 
   /** The padded-token budget actually used for one batch. */

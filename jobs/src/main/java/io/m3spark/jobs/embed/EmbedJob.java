@@ -58,7 +58,7 @@ public final class EmbedJob {
     long start = System.nanoTime();
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration hadoopConf = sc.hadoopConfiguration();
-    OutputDirectory output = OutputDirectory.prepare(args.output, args.overwrite, hadoopConf);
+    OutputDirectory output = OutputDirectory.prepare(args.outputRule(), args.overwrite, hadoopConf);
     EmbedSettings settings = EmbedSettings.of(args, sc.getConf());
     LOG.info(TaskDevices.describe(sc.sc(), args.devices));
     if (sc.isLocal()) {
@@ -138,7 +138,7 @@ public final class EmbedJob {
           EmbedResult result = new EmbedResult(read, stats.texts(), badCount, duplicateCount, stats.truncated(),
               stats.longestText(), stats.tokens(), stats.denseDim(), output.target().toString(), fingerprint,
               embedSeconds, (System.nanoTime() - start) / 1e9);
-          EmbedManifest.write(output.fileSystem(), output.staged("_embed.json"), args, result, stats, EMBEDDINGS);
+          EmbedManifest.write(output.fileSystem(), output.staged(EmbedManifest.NAME), args, result, stats, EMBEDDINGS);
           output.commit();
           LOG.info("wrote {} in {} s", output.target(), String.format(java.util.Locale.ROOT, "%.1f",
               (System.nanoTime() - writeStart) / 1e9));

@@ -11,6 +11,8 @@ import org.apache.hadoop.fs.Path;
 
 /** {@code _embed.json}: how the output was made (model and its fingerprint, settings, counts, dims, timings). */
 public final class EmbedManifest {
+  /** The manifest's name; its presence is what marks a folder as an embed output ({@link EmbedArgs#outputRule}). */
+  public static final String NAME = "_embed.json";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private EmbedManifest() {}

@@ -1,6 +1,7 @@
 package io.m3spark.jobs.embed;
 
 import io.m3spark.io.HadoopStore;
+import io.m3spark.io.OutputRule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.UUID;
@@ -13,7 +14,7 @@ import org.apache.hadoop.fs.Path;
  * to {@code DIR} when complete ({@link HadoopStore#replace}), so readers never see half an output and a failed run
  * leaves {@code DIR} untouched. The rename is atomic on HDFS and local disks; on object stores (s3a) it is a copy, as
  * with every Hadoop committer. With overwrite, an existing {@code DIR} is renamed aside just before the rename and
- * deleted after.
+ * deleted after: only when it is an earlier output of ours and holds no input ({@link OutputRule}).
  */
 public final class OutputDirectory {
   private final HadoopStore store;
@@ -30,22 +31,24 @@ public final class OutputDirectory {
     this.overwrite = overwrite;
   }
 
-  /** Checks the target before any work is done: an existing output is an error unless {@code overwrite}. */
-  public static OutputDirectory prepare(String output, boolean overwrite, Configuration conf) {
+  /**
+   * Checks the target before any work is done ({@link OutputRule#check}): an existing output is an error unless
+   * {@code overwrite}, and replaced only when it is one of ours.
+   */
+  public static OutputDirectory prepare(OutputRule rule, boolean overwrite, Configuration conf) {
+    String output = rule.location();
     try {
       Path target = new Path(output);
       HadoopStore store = HadoopStore.of(target, conf);
       FileSystem fs = store.fileSystem();
       target = fs.makeQualified(target);
-      if (fs.exists(target) && !overwrite) {
-        throw new IllegalArgumentException("--output " + output + " already exists; pass --overwrite to replace it");
-      }
       if (target.getParent() == null) {
-        throw new IllegalArgumentException("--output " + output + " cannot be a file system root");
+        throw new IllegalArgumentException(rule.flag() + " " + output + " cannot be a file system root");
       }
+      rule.check(overwrite, "--overwrite", conf);
       return new OutputDirectory(store, target, overwrite);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot check --output " + output, e);
+      throw new UncheckedIOException("cannot check " + rule.flag() + " " + output, e);
     }
   }
 

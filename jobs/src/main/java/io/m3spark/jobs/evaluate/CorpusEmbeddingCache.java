@@ -1,11 +1,13 @@
 package io.m3spark.jobs.evaluate;
 
+import io.m3spark.io.HadoopStore;
+import io.m3spark.io.OutputRule;
 import io.m3spark.jobs.embed.EmbeddedRecord;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -22,16 +24,34 @@ import org.slf4j.LoggerFactory;
 final class CorpusEmbeddingCache {
   private static final Logger LOG = LoggerFactory.getLogger(CorpusEmbeddingCache.class);
   static final String KEY_FILE = "_cache_key.json";
+  private static final String EMBEDDINGS = "embeddings";
 
   private final Path folder;
   private final FileSystem fs;
 
   CorpusEmbeddingCache(String saveDir, String modelFolderName, Configuration conf) {
-    this.folder = new Path(saveDir, modelFolderName);
+    this.folder = folder(saveDir, modelFolderName);
     try {
       this.fs = folder.getFileSystem(conf);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open " + folder, e);
+    }
+  }
+
+  private static Path folder(String saveDir, String modelFolderName) {
+    return new Path(saveDir, modelFolderName);
+  }
+
+  /**
+   * Checks, before any work, that the cache folder of each model may be replaced ({@link OutputRule}): a folder that
+   * holds nothing but a cache ({@value #KEY_FILE}, {@code embeddings}), and neither the data set nor a model.
+   */
+  static void checkReplaceable(EvaluateArgs args, List<String> modelFolderNames, Configuration conf) {
+    for (String name : modelFolderNames) {
+      OutputRule.folder("--corpus_embd_save_dir", folder(args.corpusEmbdSaveDir, name).toString(), KEY_FILE,
+              EMBEDDINGS).protect("--dataset_dir", args.datasetDir)
+          .protectLocal("--embedder_name_or_path", args.embedderNameOrPath).protectLocal("--cache_dir", args.cacheDir)
+          .check(true, "the corpus embedding cache", conf);
     }
   }
 
@@ -53,7 +73,7 @@ final class CorpusEmbeddingCache {
         return null;
       }
       LOG.info("reusing the corpus embeddings cached in {}", folder);
-      return sc.objectFile(new Path(folder, "embeddings").toString());
+      return sc.objectFile(new Path(folder, EMBEDDINGS).toString());
     } catch (IOException e) {
       LOG.warn("cannot read the corpus embedding cache in {} ({}): embedding the corpus", folder, e.toString());
       return null;
@@ -63,10 +83,9 @@ final class CorpusEmbeddingCache {
   /** Replaces the cache with {@code embeddings} (already computed and persisted by the caller). */
   void save(JavaRDD<EmbeddedRecord> embeddings, CacheKey key) throws IOException {
     fs.delete(folder, true);
-    embeddings.saveAsObjectFile(new Path(folder, "embeddings").toString());
-    try (OutputStream out = fs.create(new Path(folder, KEY_FILE), true)) {
-      out.write(key.toJson().getBytes(StandardCharsets.UTF_8));
-    }
+    embeddings.saveAsObjectFile(new Path(folder, EMBEDDINGS).toString());
+    byte[] json = key.toJson().getBytes(StandardCharsets.UTF_8);
+    HadoopStore.of(folder, fs.getConf()).write(new Path(folder, KEY_FILE), out -> out.write(json));
     LOG.info("cached the corpus embeddings in {}", folder);
   }
 }

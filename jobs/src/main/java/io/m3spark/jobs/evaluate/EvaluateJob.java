@@ -88,6 +88,10 @@ public final class EvaluateJob {
   private EvaluateResult run() throws IOException {
     LOG.info(TaskDevices.describe(sc.sc(), args.devices));
     Configuration conf = sc.hadoopConfiguration();
+    if (args.corpusEmbdSaveDir != null) {
+      CorpusEmbeddingCache.checkReplaceable(args,
+          args.embedderNameOrPath.stream().map(EvaluateJob::modelFolderName).toList(), conf);
+    }
     String corpusDigest = ContentDigest.of(data.corpusFile(), conf);
     Map<String, String> queryDigests = new LinkedHashMap<>();
     Map<String, Qrels> qrels = new LinkedHashMap<>();

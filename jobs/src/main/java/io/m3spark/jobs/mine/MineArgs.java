@@ -3,6 +3,7 @@ package io.m3spark.jobs.mine;
 import io.m3spark.cli.CommandArgs;
 import io.m3spark.cli.Flag;
 import io.m3spark.cli.UsageException;
+import io.m3spark.io.OutputRule;
 import io.m3spark.mining.MiningOptions;
 import io.m3spark.mining.SamplingStrategy;
 import io.m3spark.text.InstructionFormat;
@@ -83,7 +84,7 @@ public final class MineArgs extends CommandArgs {
   @Flag(name = "num_partitions", help = "partitions for embedding and sampling; 0 = the default parallelism")
   public int numPartitions = 0;
 
-  @Flag(name = "overwrite", help = "replace an existing output file")
+  @Flag(name = "overwrite", help = "replace an existing output file (a regular file that is not an input)")
   public boolean overwrite = false;
 
   @Override
@@ -102,6 +103,12 @@ public final class MineArgs extends CommandArgs {
     if (embedderQueryMaxLength < 1 || embedderPassageMaxLength < 1 || batchSize < 1 || numPartitions < 0) {
       throw new UsageException("max lengths and --batch_size must be positive, --num_partitions not negative");
     }
+  }
+
+  /** What {@code --output_file} may replace: a regular file, never an input, the model or a folder holding them. */
+  public OutputRule outputRule() {
+    return OutputRule.file("--output_file", outputFile).protect("--input_file", inputFile)
+        .protect("--candidate_pool", candidatePool).protectLocal("--model_name_or_path", modelNameOrPath);
   }
 
   public MiningOptions options() {

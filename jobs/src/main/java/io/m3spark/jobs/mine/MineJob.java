@@ -65,7 +65,7 @@ public final class MineJob {
   public static MineResult run(SparkSession spark, MineArgs args) throws IOException {
     MiningOptions options = args.options();
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    MinedFileWriter writer = MinedFileWriter.prepare(args.outputFile, args.overwrite, sc.hadoopConfiguration());
+    MinedFileWriter writer = MinedFileWriter.prepare(args.outputRule(), args.overwrite, sc.hadoopConfiguration());
     StageClock clock = new StageClock();
     LOG.info(TaskDevices.describe(sc.sc(), args.devices));
     int partitions = args.numPartitions > 0 ? args.numPartitions : Math.max(1, sc.defaultParallelism());
@@ -177,11 +177,11 @@ public final class MineJob {
     boolean addScores = options.addScores();
     writer.writeOutput(mined.map(t -> t._2()._2().applyTo(t._2()._1(), t._2()._3(), addScores).toJsonLine())
         .toLocalIterator());
-    writer.writeCompanion(".report.json", List.of(MiningReport.json(stats, options)).iterator());
-    writer.writeCompanion(".report.md", List.of(MiningReport.markdown(stats, options)).iterator());
+    writer.writeCompanion(MinedFileWriter.REPORT_JSON, List.of(MiningReport.json(stats, options)).iterator());
+    writer.writeCompanion(MinedFileWriter.REPORT_MD, List.of(MiningReport.markdown(stats, options)).iterator());
     if (badCount > 0) {
-      writer.writeCompanion(".quarantine.jsonl", input.bad().map(MineJob::quarantineLine).toLocalIterator());
-      LOG.warn("{} bad records quarantined in {}.quarantine.jsonl", badCount, writer.output());
+      writer.writeCompanion(MinedFileWriter.QUARANTINE, input.bad().map(MineJob::quarantineLine).toLocalIterator());
+      LOG.warn("{} bad records quarantined in {}{}", badCount, writer.output(), MinedFileWriter.QUARANTINE);
     }
     clock.stage("write");
     List<String> warnings = MiningReport.warnings(stats, options);

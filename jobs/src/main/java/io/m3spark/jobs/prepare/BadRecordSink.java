@@ -6,6 +6,7 @@ import io.m3spark.io.AtomicTextFile;
 import io.m3spark.io.BadTrainRecord;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,13 +53,18 @@ final class BadRecordSink implements Closeable {
     return out == null ? null : quarantine;
   }
 
-  /** Fails when bad records were seen and not skipped; else commits the quarantine file, if any. */
+  /**
+   * Fails when bad records were seen and not skipped; else commits the quarantine file, if any, or deletes the one an
+   * earlier run left (the outputs of one run never sit beside another run's quarantine).
+   */
   void finish() throws IOException {
     if (count > 0 && !skip) {
       throw new BadTrainingDataException(count, first);
     }
     if (out != null) {
       out.commit();
+    } else {
+      Files.deleteIfExists(quarantine);
     }
   }
 

@@ -3,6 +3,7 @@ package io.m3spark.jobs.search;
 import io.m3spark.cli.CommandArgs;
 import io.m3spark.cli.Flag;
 import io.m3spark.cli.UsageException;
+import io.m3spark.io.OutputRule;
 import io.m3spark.search.SearchOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class SearchArgs extends CommandArgs {
       + "cpu; cluster tasks use the GPU Spark assigned")
   public List<String> devices = new ArrayList<>();
 
-  @Flag(name = "overwrite", help = "replace an existing output folder")
+  @Flag(name = "overwrite", help = "replace an existing output folder of an earlier search (one with _search.json)")
   public boolean overwrite = false;
 
   @Override
@@ -53,6 +54,12 @@ public final class SearchArgs extends CommandArgs {
     if (!outputFormat.equals("jsonl") && !outputFormat.equals("parquet")) {
       throw new UsageException("--output_format must be jsonl or parquet, got " + outputFormat);
     }
+  }
+
+  /** What {@code --output} may replace: an earlier search output, never one holding the embeddings searched. */
+  public OutputRule outputRule() {
+    return OutputRule.folder("--output", output, SearchManifest.NAME)
+        .protect("--corpus_embeddings", corpusEmbeddings).protect("--query_embeddings", queryEmbeddings);
   }
 
   public SearchOptions options() {

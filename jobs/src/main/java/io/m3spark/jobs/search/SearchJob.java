@@ -16,7 +16,7 @@ import scala.Tuple2;
 /**
  * {@code m3spark search}: exact top-k of every query of one {@code m3spark embed} output against the corpus of another
  * ({@link DistributedSearch}), written in query order to {@code --output/results} atomically (temporary folder renamed
- * when complete).
+ * when complete), with {@code --output/_search.json} ({@link SearchManifest}).
  */
 public final class SearchJob {
   private static final Logger LOG = LoggerFactory.getLogger(SearchJob.class);
@@ -26,7 +26,7 @@ public final class SearchJob {
 
   public static SearchResult run(SparkSession spark, SearchArgs args) throws IOException {
     long start = System.nanoTime();
-    OutputDirectory output = OutputDirectory.prepare(args.output, args.overwrite,
+    OutputDirectory output = OutputDirectory.prepare(args.outputRule(), args.overwrite,
         spark.sparkContext().hadoopConfiguration());
     LOG.info(TaskDevices.describe(spark.sparkContext(), args.devices));
     JavaRDD<Tuple2<String, float[]>> corpus =
@@ -42,6 +42,7 @@ public final class SearchJob {
       output.createStaging();
       try {
         SearchResultWriter.write(spark, results, args.outputFormat, output.staged(RESULTS).toString());
+        SearchManifest.write(output.fileSystem(), output.staged(SearchManifest.NAME), args, queryCount, corpusSize);
         output.commit();
       } catch (IOException | RuntimeException e) {
         output.abort();

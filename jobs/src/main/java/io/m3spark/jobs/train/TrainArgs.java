@@ -4,6 +4,7 @@ import io.m3spark.cli.CommandArgs;
 import io.m3spark.cli.Flag;
 import io.m3spark.cli.UsageException;
 import io.m3spark.io.Locations;
+import io.m3spark.io.OutputRule;
 import io.m3spark.text.InstructionFormat;
 import io.m3spark.train.collective.RingSettings;
 import io.m3spark.train.step.KdLossType;
@@ -225,6 +226,16 @@ public final class TrainArgs extends CommandArgs {
   @Flag(name = "fail_worker_at_step", help = "testing aid, R:N: worker R fails after step N of the first launch, to "
       + "check that the driver restarts from the last checkpoint", testing = true)
   public String failWorkerAtStep = null;
+
+  /**
+   * What {@code --overwrite_output_dir} may delete in {@code --output_dir}: the earlier run's checkpoints, never when
+   * the folder is or holds the training data, the model, a cache or the DeepSpeed config.
+   */
+  public OutputRule outputRule() {
+    return OutputRule.sharedFolder("--output_dir", outputDir).protect("--train_data", trainData)
+        .protect("--model_name_or_path", modelNameOrPath).protect("--cache_dir", cacheDir)
+        .protect("--cache_path", cachePath).protect("--deepspeed", deepspeed);
+  }
 
   @Override
   public void validate() throws UsageException {

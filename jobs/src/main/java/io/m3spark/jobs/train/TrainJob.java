@@ -8,6 +8,7 @@ import io.m3spark.jobs.spark.ModelSpec;
 import io.m3spark.jobs.spark.TaskDevices;
 import io.m3spark.train.checkpoint.CheckpointFolders;
 import io.m3spark.train.checkpoint.CheckpointReader;
+import io.m3spark.train.data.DataLoadOptions;
 import io.m3spark.train.loop.ProgressFile;
 import io.m3spark.train.loop.TrainLoop;
 import java.io.IOException;
@@ -74,7 +75,7 @@ public final class TrainJob {
     if (resume != null) {
       ResumePoint.check(resume, flags, workers);
     } else {
-      prepareFreshOutput(out, args.overwriteOutputDir);
+      prepareFreshOutput(out, args, hadoop);
     }
     out.create();
     ModelSpec model = ModelSpec.of(args.modelNameOrPath, args.fp16, args.initNewHeads, args.cacheDir, sc.getConf());
@@ -177,17 +178,24 @@ public final class TrainJob {
 
   /**
    * A fresh run refuses an output folder that already holds checkpoints or a model, unless
-   * {@code --overwrite_output_dir}; then the old checkpoints are deleted, so a restart after a failure can never pick up
-   * a checkpoint of an earlier run.
+   * {@code --overwrite_output_dir}; then the old checkpoints are deleted (never in a folder that is or holds an input
+   * or the model: {@link TrainArgs#outputRule}), so a restart after a failure can never pick up a checkpoint of an
+   * earlier run. The earlier run's progress file and quarantine go too: one run's outputs never mix with another's.
    */
-  private static void prepareFreshOutput(OutputFolder out, boolean overwrite) throws IOException, UsageException {
+  private static void prepareFreshOutput(OutputFolder out, TrainArgs args, Configuration hadoop)
+      throws IOException, UsageException {
     List<OutputFolder> old = CheckpointFolders.complete(out);
     boolean hasModel = out.exists("config.json");
     if (!old.isEmpty() || hasModel) {
-      if (!overwrite) {
+      if (!args.overwriteOutputDir) {
         throw new UsageException("--output_dir " + out + " already holds " + (old.isEmpty() ? "a model"
             : old.size() + " checkpoint(s)") + ": pass --overwrite_output_dir to replace it, or "
             + "--resume_from_checkpoint True to continue it");
+      }
+      try {
+        args.outputRule().check(true, "--overwrite_output_dir", hadoop);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
       }
       for (OutputFolder p : old) {
         LOG.info("--overwrite_output_dir: deleting {} of an earlier run", p);
@@ -195,6 +203,7 @@ public final class TrainJob {
       }
     }
     out.delete(ProgressFile.NAME);
+    out.delete(DataLoadOptions.QUARANTINE_FILE);
   }
 
   private static boolean isDeterministic(Throwable e) {

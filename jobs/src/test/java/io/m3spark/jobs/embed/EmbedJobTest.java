@@ -473,9 +473,60 @@ class EmbedJobTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EmbedJob.run(spark,
         args("--input", dir.resolve("one.jsonl").toString(), "--output", out.toString())));
     assertTrue(e.getMessage().contains("--overwrite"), e.getMessage());
-    EmbedJob.run(spark, args("--input", dir.resolve("one.jsonl").toString(), "--output", out.toString(),
+
+    // A folder no embed wrote (no _embed.json) is not ours to replace, even with --overwrite.
+    e = assertThrows(IllegalArgumentException.class, () -> EmbedJob.run(spark,
+        args("--input", dir.resolve("one.jsonl").toString(), "--output", out.toString(), "--overwrite")));
+    assertTrue(e.getMessage().contains("_embed.json") && e.getMessage().contains("old.txt"), e.getMessage());
+    assertEquals("old", Files.readString(out.resolve("old.txt")));
+
+    // An earlier embed output is replaced whole: its quarantine does not survive a clean rerun.
+    Path ours = dir.resolve("ours");
+    EmbedJob.run(spark, args("--input", writeBadInput().toString(), "--output", ours.toString(),
+        "--skip_bad_records"));
+    assertTrue(Files.exists(ours.resolve("quarantine.jsonl")));
+    EmbedJob.run(spark, args("--input", dir.resolve("one.jsonl").toString(), "--output", ours.toString(),
         "--overwrite"));
-    assertFalse(Files.exists(out.resolve("old.txt")));
-    assertEquals(List.of("o1"), Files.readAllLines(out.resolve("ids.txt")));
+    assertFalse(Files.exists(ours.resolve("quarantine.jsonl")));
+    assertEquals(List.of("o1"), Files.readAllLines(ours.resolve("ids.txt")));
+  }
+
+  @Test
+  void overwriteNeverReplacesAFolderHoldingAnInputTheModelOrTheWorkingDirectory() throws Exception {
+    Path proj = dir.resolve("proj");
+    Path input = proj.resolve("data").resolve("in.jsonl");
+    Files.createDirectories(input.getParent());
+    write(input, "{\"id\": \"o1\", \"text\": \"hello\"}");
+    Files.writeString(proj.resolve("notes.txt"), "keep me");
+
+    // The reproduction: this used to exit 0 after deleting proj/ with the input in it.
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EmbedJob.run(spark,
+        args("--input", input.toString(), "--output", proj.toString(), "--overwrite")));
+    assertTrue(e.getMessage().contains("--output " + proj) && e.getMessage().contains("--overwrite")
+        && e.getMessage().contains("contains --input " + input), e.getMessage());
+    assertEquals("keep me", Files.readString(proj.resolve("notes.txt")));
+    assertTrue(Files.exists(input));
+
+    e = assertThrows(IllegalArgumentException.class, () -> EmbedJob.run(spark,
+        args("--input", input.getParent().toString(), "--output", input.getParent().toString(), "--overwrite")));
+    assertTrue(e.getMessage().contains("is --input"), e.getMessage());
+
+    Path models = dir.resolve("models");
+    Path tiny = models.resolve("tiny");
+    Files.createDirectories(tiny);
+    try (Stream<Path> files = Files.list(modelFolder)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.copy(f, tiny.resolve(f.getFileName()));
+      }
+    }
+    e = assertThrows(IllegalArgumentException.class, () -> EmbedJob.run(spark, args("--model_name_or_path",
+        tiny.toString(), "--input", input.toString(), "--output", models.toString(), "--overwrite")));
+    assertTrue(e.getMessage().contains("contains --model_name_or_path " + tiny), e.getMessage());
+
+    String cwd = System.getProperty("user.dir");
+    e = assertThrows(IllegalArgumentException.class, () -> EmbedJob.run(spark,
+        args("--input", input.toString(), "--output", cwd, "--overwrite")));
+    assertTrue(e.getMessage().contains("the current directory"), e.getMessage());
+    assertTrue(Files.exists(tiny.resolve("config.json")) && Files.isDirectory(Path.of(cwd, "src")));
   }
 }

@@ -303,6 +303,24 @@ class EvaluateJobTest {
   }
 
   @Test
+  void theCorpusCacheNeverReplacesAModelOrAFolderItDidNotWrite() throws Exception {
+    Path data = dataset("test");
+    Path model = copy(tinyM3, dir.resolve("models").resolve("tiny-m3"));
+    // the cache of a model goes to {corpus_embd_save_dir}/{model folder name}: here the model folder itself
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EvaluateJob.run(spark,
+        args(data, "test", 5, List.of(model.toString()), "--corpus_embd_save_dir", dir.resolve("models").toString())));
+    assertTrue(e.getMessage().contains("is --embedder_name_or_path " + model), e.getMessage());
+    assertTrue(Files.exists(model.resolve("config.json")));
+
+    Path foreign = Files.createDirectories(dir.resolve("caches").resolve("tiny-m3"));
+    Files.writeString(foreign.resolve("notes.txt"), "keep");
+    e = assertThrows(IllegalArgumentException.class, () -> EvaluateJob.run(spark,
+        args(data, "test", 5, List.of(model.toString()), "--corpus_embd_save_dir", dir.resolve("caches").toString())));
+    assertTrue(e.getMessage().contains("no _cache_key.json") && e.getMessage().contains("notes.txt"), e.getMessage());
+    assertEquals("keep", Files.readString(foreign.resolve("notes.txt")));
+  }
+
+  @Test
   void anySplitNameWorks() throws Exception {
     Path data = dataset("dev-2024");
     EvaluateResult result = EvaluateJob.run(spark, args(data, "dev-2024", 5, List.of(tinyM3.toString()),

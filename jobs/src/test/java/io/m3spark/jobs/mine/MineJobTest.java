@@ -272,6 +272,39 @@ class MineJobTest {
     assertEquals(3, Files.readAllLines(output).size());
     List<JsonNode> quarantined = readLines(dir.resolve("mined.jsonl.quarantine.jsonl"));
     assertEquals(List.of(4L, 5L), quarantined.stream().map(n -> n.get("line").asLong()).toList());
+
+    // A clean rerun over the same output leaves no quarantine of the earlier run beside the new file.
+    Files.write(input, lines.subList(0, 3));
+    MineJob.run(spark, args(input, output, "--range_for_sampling", "0-5", "--negative_number", "2", "--overwrite"));
+    assertEquals(3, Files.readAllLines(output).size());
+    assertFalse(Files.exists(dir.resolve("mined.jsonl.quarantine.jsonl")));
+    assertTrue(Files.exists(dir.resolve("mined.jsonl.report.json")));
+  }
+
+  @Test
+  void overwriteReplacesOnlyARegularFileThatIsNoInput() throws Exception {
+    Path input = writeInput();
+    Path output = dir.resolve("mined.jsonl");
+    MineJob.run(spark, args(input, output, "--range_for_sampling", "0-5", "--negative_number", "2"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MineJob.run(spark,
+        args(input, output, "--range_for_sampling", "0-5", "--negative_number", "2")));
+    assertTrue(e.getMessage().contains("--overwrite"), e.getMessage());
+    MineJob.run(spark, args(input, output, "--range_for_sampling", "0-5", "--negative_number", "3", "--overwrite"));
+    assertEquals(3, readLines(output).get(0).get("neg").size());
+
+    String before = Files.readString(input);
+    e = assertThrows(IllegalArgumentException.class, () -> MineJob.run(spark,
+        args(input, input, "--range_for_sampling", "0-5", "--negative_number", "2", "--overwrite")));
+    assertTrue(e.getMessage().contains("--output_file " + input + ": --overwrite will not replace it: it is "
+        + "--input_file " + input), e.getMessage());
+    assertEquals(before, Files.readString(input));
+
+    Path folder = Files.createDirectories(dir.resolve("folder.jsonl"));
+    Files.writeString(folder.resolve("keep"), "x");
+    e = assertThrows(IllegalArgumentException.class, () -> MineJob.run(spark,
+        args(input, folder, "--range_for_sampling", "0-5", "--negative_number", "2", "--overwrite")));
+    assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
+    assertTrue(Files.exists(folder.resolve("keep")));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.m3spark.jobs.prepare;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,6 +105,11 @@ class SplitCommandTest {
     assertEquals(123, r.records());
     assertEquals(1, r.badRecords());
     assertTrue(Files.readString(dir.resolve("out/quarantine.jsonl")).contains("\"line\":3"));
+
+    // A clean rerun into the same folder leaves no quarantine of the earlier run beside its outputs.
+    Files.write(in, records());
+    split(in, dir.resolve("out"), "--skip_bad_records");
+    assertFalse(Files.exists(dir.resolve("out/quarantine.jsonl")));
   }
 
   @Test

@@ -224,6 +224,33 @@ class DistributedSearchTest {
   }
 
   @Test
+  void overwriteReplacesOnlyAnEarlierSearchOutputThatHoldsNoInput() throws Exception {
+    writeNpyFolder(dir.resolve("corpus"), integerVectors("d", 20, 8, 21));
+    writeNpyFolder(dir.resolve("queries"), integerVectors("q", 3, 8, 22));
+    String corpus = dir.resolve("corpus").toString();
+    String queries = dir.resolve("queries").toString();
+    Path out = dir.resolve("out");
+    SearchJob.run(spark, args("--corpus_embeddings", corpus, "--query_embeddings", queries, "--top_k", "2",
+        "--output", out.toString()));
+    assertTrue(Files.exists(out.resolve(SearchManifest.NAME)));
+    SearchJob.run(spark, args("--corpus_embeddings", corpus, "--query_embeddings", queries, "--top_k", "5",
+        "--output", out.toString(), "--overwrite"));
+    assertEquals(5, readJsonl(out.resolve(SearchJob.RESULTS)).get(0).hits().length);
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SearchJob.run(spark,
+        args("--corpus_embeddings", corpus, "--query_embeddings", queries, "--output", corpus, "--overwrite")));
+    assertTrue(e.getMessage().contains("it is --corpus_embeddings " + corpus), e.getMessage());
+    assertTrue(Files.exists(Path.of(corpus, "ids.txt")));
+
+    Path foreign = Files.createDirectories(dir.resolve("foreign"));
+    Files.writeString(foreign.resolve("keep.txt"), "x");
+    e = assertThrows(IllegalArgumentException.class, () -> SearchJob.run(spark, args("--corpus_embeddings", corpus,
+        "--query_embeddings", queries, "--output", foreign.toString(), "--overwrite")));
+    assertTrue(e.getMessage().contains("no " + SearchManifest.NAME), e.getMessage());
+    assertTrue(Files.exists(foreign.resolve("keep.txt")));
+  }
+
+  @Test
   void jobRejectsMissingFoldersAndDimensionMismatch() throws Exception {
     writeNpyFolder(dir.resolve("corpus"), integerVectors("d", 10, 8, 18));
     writeNpyFolder(dir.resolve("queries"), integerVectors("q", 3, 5, 19));

@@ -2,6 +2,7 @@ package io.m3spark.jobs.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,7 @@ import io.m3spark.train.checkpoint.CheckpointReader;
 import io.m3spark.train.checkpoint.LossLog;
 import io.m3spark.train.checkpoint.LossRecord;
 import io.m3spark.train.collective.LocalCollective;
+import io.m3spark.train.data.DataLoadOptions;
 import io.m3spark.train.loop.ProgressFile;
 import io.m3spark.weights.SafetensorsFile;
 import java.io.IOException;
@@ -79,6 +81,15 @@ class TrainJobTest {
         "--dataloader_drop_last", "True", "--seed", "7"));
     f.addAll(Arrays.asList(extra));
     return f;
+  }
+
+  /** {@code n} training records whose fourth has no negatives: a bad record. */
+  private static Path dataWithoutNegativesAtLine4(Path folder, int n) throws IOException {
+    Path file = TrainData.write(folder, "train.jsonl", n, 4, false);
+    List<String> lines = new ArrayList<>(Files.readAllLines(file));
+    lines.set(3, lines.get(3).replaceAll("\"neg\":\\[[^]]*]", "\"neg\":[]"));
+    Files.write(file, lines);
+    return file;
   }
 
   private static TrainResult train(List<String> flags) throws Exception {
@@ -300,17 +311,30 @@ class TrainJobTest {
   @Test
   void anOutputFolderWithCheckpointsIsNotOverwrittenSilently() throws Exception {
     Path out = tmp.resolve("reused");
-    train(flags(out, "--max_steps", "1", "--save_steps", "1"));
+    Path withBad = dataWithoutNegativesAtLine4(tmp.resolve("reused-data"), 6);
+    List<String> first = flags(out, "--max_steps", "1", "--save_steps", "1", "--skip_bad_records");
+    first.set(first.indexOf(data.toString()), withBad.toString());
+    train(first);
+    assertTrue(Files.exists(out.resolve(DataLoadOptions.QUARANTINE_FILE)));
     UsageException e = assertThrows(UsageException.class, () -> train(flags(out, "--max_steps", "1")));
     assertTrue(e.getMessage().contains("--overwrite_output_dir"), e.getMessage());
+
+    // --overwrite_output_dir never deletes the checkpoint the run would start from
+    List<String> fromCheckpoint = flags(out, "--max_steps", "1", "--overwrite_output_dir");
+    fromCheckpoint.set(fromCheckpoint.indexOf(TinyM3.folder().toString()), out.resolve("checkpoint-1").toString());
+    e = assertThrows(UsageException.class, () -> train(fromCheckpoint));
+    assertTrue(e.getMessage().contains("contains --model_name_or_path " + out.resolve("checkpoint-1")),
+        e.getMessage());
+    assertTrue(Files.exists(out.resolve("checkpoint-1/trainer_state.json")));
+
+    // a clean fresh run leaves no quarantine of the earlier run beside its outputs
+    train(flags(out, "--max_steps", "1", "--overwrite_output_dir"));
+    assertFalse(Files.exists(out.resolve(DataLoadOptions.QUARANTINE_FILE)));
   }
 
   @Test
   void aRecordWithoutNegativesStopsTheRunWithItsLineAndIsNotRetried() throws Exception {
-    Path bad = TrainData.write(tmp.resolve("bad"), "train.jsonl", 5, 4, false);
-    List<String> lines = new ArrayList<>(Files.readAllLines(bad));
-    lines.set(3, lines.get(3).replaceAll("\"neg\":\\[[^]]*]", "\"neg\":[]"));
-    Files.write(bad, lines);
+    Path bad = dataWithoutNegativesAtLine4(tmp.resolve("bad"), 5);
     List<String> f = flags(tmp.resolve("bad-out"), "--max_steps", "1");
     f.set(f.indexOf(data.toString()), bad.toString());
     Exception e = assertThrows(Exception.class, () -> train(f));
