@@ -7,6 +7,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -155,14 +156,47 @@ public final class OutputRule {
   }
 
   /**
-   * Refuses an output that is a root or equals or contains a protected location, the current directory or the file
-   * system's working directory: what must hold before anything in it is deleted or replaced.
+   * For an output a command always replaces (its fixed file names, no overwrite flag: prepare's files, eval-run's
+   * reports): refuses, before any work, one that is or holds an input, which writing it would destroy.
    */
+  public void refuseOverlap(Configuration conf) {
+    String overlap = overlap(conf);
+    if (overlap != null) {
+      throw new IllegalArgumentException(flag + " " + location + ": will not write it: " + overlap);
+    }
+  }
+
+  /**
+   * {@link #refuseOverlap(Configuration)} for a command that reads and writes files on this machine: each of
+   * {@code outputs} (written for {@code flag}) against each input, given by its flag.
+   */
+  public static void refuseLocalOverlap(String flag, List<java.nio.file.Path> outputs,
+      Map<String, java.nio.file.Path> inputs) {
+    Configuration conf = new Configuration(false);
+    for (java.nio.file.Path output : outputs) {
+      OutputRule rule = file(flag, output.toAbsolutePath().toUri().toString());
+      inputs.forEach((inputFlag, input) -> rule.protect(inputFlag, input.toAbsolutePath().toUri().toString()));
+      rule.refuseOverlap(conf);
+    }
+  }
+
+  /** Refuses what {@link #overlap} finds, before anything in the output is deleted or replaced. */
   private void refuseOverlap(String overwriteFlag, Configuration conf) {
+    String overlap = overlap(conf);
+    if (overlap != null) {
+      throw refused(overwriteFlag, overlap);
+    }
+  }
+
+  /**
+   * Why the output may not be replaced, or null: it is a root, or equals or contains a protected location, the current
+   * directory or the file system's working directory.
+   */
+  private String overlap(Configuration conf) {
     try {
       Path target = canonical(location, plainIsLocal, conf);
       if (target.getParent() == null) {
-        throw refused(overwriteFlag, "it is a file system root");
+        return "it is a file system root";
       }
       List<Guarded> all = new ArrayList<>(guarded);
       all.add(new Guarded("the current directory", System.getProperty("user.dir"), true));
@@ -173,10 +207,11 @@ public final class OutputRule {
         if (p != null && contains(target, p) && status(p.getFileSystem(conf), p) != null) {
           String what = g.what().startsWith("--") ? g.what() + " " + g.location()
               : g.what() + " (" + g.location() + ")";
-          throw refused(overwriteFlag, "it " + (p.equals(target) ? "is" : "contains") + " " + what
-              + "; an output must not be or hold an input, the model or the working directory");
+          return "it " + (p.equals(target) ? "is" : "contains") + " " + what
+              + "; an output must not be or hold an input, the model or the working directory";
         }
       }
+      return null;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot check " + flag + " " + location, e);
     }

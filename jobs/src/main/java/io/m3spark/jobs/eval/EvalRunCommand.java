@@ -10,10 +10,12 @@ import io.m3spark.eval.PerQueryJsonlWriter;
 import io.m3spark.eval.PerQueryListener;
 import io.m3spark.eval.Qrels;
 import io.m3spark.eval.QrelsReader;
+import io.m3spark.io.OutputRule;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code m3spark eval-run}: scores an existing run file against qrels, like trec_eval, and writes FlagEmbedding's
@@ -42,6 +44,11 @@ public final class EvalRunCommand implements Command<EvalRunArgs> {
   @Override
   public EvalRunSummary run(EvalRunArgs args) throws Exception {
     Path runFile = Paths.get(args.run);
+    Map<String, Path> inputs = Map.of("--run", runFile, "--qrels", Paths.get(args.qrels));
+    OutputRule.refuseLocalOverlap("--eval_output_path", List.of(Paths.get(args.outputPath())), inputs);
+    if (args.perQueryOutput != null) {
+      OutputRule.refuseLocalOverlap("--per_query_output", List.of(Paths.get(args.perQueryOutput)), inputs);
+    }
     Qrels qrels = QrelsReader.read(Paths.get(args.qrels), args.qrelsFormat);
     Evaluator evaluator = new Evaluator(args.options());
     List<String> written = new ArrayList<>();

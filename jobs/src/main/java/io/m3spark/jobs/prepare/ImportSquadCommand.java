@@ -3,11 +3,14 @@ package io.m3spark.jobs.prepare;
 import io.m3spark.cli.Command;
 import io.m3spark.io.AtomicTextFile;
 import io.m3spark.io.BadTrainRecord;
+import io.m3spark.io.OutputRule;
 import io.m3spark.io.TrainRecord;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -43,6 +46,7 @@ public final class ImportSquadCommand implements Command<ImportSquadArgs> {
   public Summary run(ImportSquadArgs args) throws IOException {
     Path output = Paths.get(args.output);
     Path quarantine = output.resolveSibling(output.getFileName() + ".quarantine.jsonl");
+    OutputRule.refuseLocalOverlap("--output", List.of(output, quarantine), Map.of("--input", Paths.get(args.input)));
     Set<String> passages = new HashSet<>();
     long[] records = {0};
     try (AtomicTextFile out = AtomicTextFile.create(output);

@@ -1,9 +1,12 @@
 package io.m3spark.jobs.prepare;
 
 import io.m3spark.cli.Command;
+import io.m3spark.io.OutputRule;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /** {@code m3spark prepare make-eval-set}: QA JSONL → evaluation files ({@link EvalSetBuilder}). */
 public final class MakeEvalSetCommand implements Command<MakeEvalSetArgs> {
@@ -36,6 +39,9 @@ public final class MakeEvalSetCommand implements Command<MakeEvalSetArgs> {
   @Override
   public Summary run(MakeEvalSetArgs args) throws IOException {
     Path dir = Paths.get(args.outputDir);
+    OutputRule.refuseLocalOverlap("--output_dir", Stream.of("corpus.jsonl", args.split + "_queries.jsonl",
+        args.split + "_qrels.jsonl", "quarantine.jsonl").map(dir::resolve).toList(),
+        Map.of("--input", Paths.get(args.input)));
     try (BadRecordSink bad = new BadRecordSink(args.skipBadRecords, dir.resolve("quarantine.jsonl"))) {
       EvalSetBuilder.Counts c = EvalSetBuilder.build(Paths.get(args.input), dir, args.split, bad);
       return new Summary(c.queries(), c.passages(), c.qrels(), bad.count(), dir, args.split);

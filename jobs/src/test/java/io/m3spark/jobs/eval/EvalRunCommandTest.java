@@ -1,5 +1,6 @@
 package io.m3spark.jobs.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,6 +108,22 @@ class EvalRunCommandTest {
     assertEquals(0.375, report.get("mrr_at_10").asDouble()); // 1.5 / 4 qrels queries
     assertEquals(0.5, report.get("recall_at_10").asDouble()); // 2 / 4 with -c
     assertTrue(out.toString(StandardCharsets.UTF_8).contains("scored 0 and averaged (--complete_queries)"));
+  }
+
+  @Test
+  void reportsNeverReplaceTheRunOrTheQrels() throws IOException {
+    byte[] qrelsBefore = Files.readAllBytes(qrels);
+    byte[] runBefore = Files.readAllBytes(run);
+    assertEquals(1, run("eval-run", "--qrels", qrels.toString(), "--run", run.toString(),
+        "--eval_output_path", qrels.toString()));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("will not write it: it is --qrels"),
+        err.toString(StandardCharsets.UTF_8));
+    assertEquals(1, run("eval-run", "--qrels", qrels.toString(), "--run", run.toString(),
+        "--eval_output_path", dir.resolve("r.md").toString(), "--per_query_output", run.toString()));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("will not write it: it is --run"));
+    assertArrayEquals(qrelsBefore, Files.readAllBytes(qrels));
+    assertArrayEquals(runBefore, Files.readAllBytes(run));
+    assertTrue(Files.notExists(dir.resolve("r.md")));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.m3spark.jobs.prepare;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -133,5 +134,16 @@ class SplitCommandTest {
   void ratioMustBeAFraction() {
     assertThrows(UsageException.class, () -> ArgParser.parse(SplitArgs.class, "--input", "x", "--output_dir", "d",
         "--test_ratio", "1"));
+  }
+
+  @Test
+  void refusesToWriteOverItsInput(@TempDir Path dir) throws Exception {
+    Path in = dir.resolve("train.jsonl");
+    Files.write(in, records());
+    byte[] before = Files.readAllBytes(in);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> split(in, dir));
+    assertTrue(e.getMessage().contains("will not write it: it is --input"), e.getMessage());
+    assertArrayEquals(before, Files.readAllBytes(in), "the input is untouched");
+    assertFalse(Files.exists(dir.resolve("test.jsonl")));
   }
 }
